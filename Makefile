@@ -1,0 +1,52 @@
+# CashSheet: `make demo` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export CASHSHEET_WEBHOOK_ALLOW_PRIVATE ?= 1
+
+.PHONY: install demo test lint format migrate serve stop bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate_schemas --shared --verbosity 0
+	$(PY) manage.py migrate_schemas --executor parallel --verbosity 0
+
+## demo: install, start embedded services, migrate, seed silo `blythe`, serve on 127.0.0.1:8000 with a worker
+demo: migrate
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) -m cashsheet.demo --host $(HOST) --port $(PORT)
+
+## test: install and run the whole suite
+test: install
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+serve: migrate
+	$(VENV)/bin/gunicorn cashsheet.wsgi -w 2 -b $(HOST):$(PORT)
+
+stop:
+	$(PY) -c "from cashsheet import embedded; embedded.stop()"
+
+bench: install
+	$(PY) bench/run_all.py
+
+clean: stop
+	rm -rf $(VENV) .embedded

@@ -1,0 +1,35 @@
+"""Search, ordering and the filters every resource shares (updated_since for incremental sync)."""
+
+import django_filters
+from rest_framework import filters
+
+
+class SearchFilter(filters.SearchFilter):
+    """`?search=` across the view's `search_fields`."""
+
+
+class OrderingFilter(filters.OrderingFilter):
+    """`?ordering=` on the view's declared `ordering_fields` only; unknown fields answer 400."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            from rest_framework.exceptions import ValidationError
+
+            fields = [p.strip() for p in params.split(",") if p.strip()]
+            valid = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
+            bad = [f for f in fields if f.lstrip("-") not in valid]
+            if bad:
+                raise ValidationError(
+                    {"ordering": [f"Cannot order by {', '.join(bad)}; choose from {', '.join(sorted(valid))}."]}
+                )
+            # A unique tie-breaker keeps pages stable when the ordered field repeats.
+            return [*fields, "-pk"] if "id" not in {f.lstrip("-") for f in fields} else fields
+        return self.get_default_ordering(view)
+
+
+class ResourceFilterSet(django_filters.FilterSet):
+    """Base FilterSet: every resource can be synced incrementally with `?updated_since=`."""
+
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    created_since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")

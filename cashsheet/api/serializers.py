@@ -1,0 +1,37 @@
+"""Serializer pieces every resource shares."""
+
+from rest_framework import serializers
+
+
+class AddressSerializer(serializers.Serializer):
+    """A postal address. Stored as JSON on the record; every key optional, unknown keys refused."""
+
+    line1 = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    region = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    postal_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    country = serializers.RegexField(r"^[A-Z]{2}$", required=False, allow_blank=True,
+                                     error_messages={"invalid": "Use a two-letter ISO 3166 country code, e.g. US."})
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = set(data) - set(self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {key: ["Unknown address field; use line1, line2, city, region, postal_code, country."]
+                     for key in sorted(unknown)}
+                )
+        return super().to_internal_value(data)
+
+
+class ResourceSerializer(serializers.ModelSerializer):
+    """Base: refuses unknown fields, so a typo in an integration is a 400, not silently ignored."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            # Read-only fields sent back (a client echoing a record it read) are ignored, not refused.
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+        return super().to_internal_value(data)

@@ -1,0 +1,73 @@
+"""Views the whole API shares: JSON error handlers, health checks, the API root."""
+
+from django.db import connection
+from django.http import JsonResponse
+from rest_framework import status
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.response import Response
+
+from cashsheet.api.exceptions import error_body
+
+
+def _json_error(status_code: int, code: str, detail: str) -> JsonResponse:
+    return JsonResponse(error_body(status_code, code, detail), status=status_code)
+
+
+def handler400(request, exception=None):
+    return _json_error(400, "bad_request", "Bad request.")
+
+
+def handler403(request, exception=None):
+    return _json_error(403, "permission_denied", "You do not have permission to perform this action.")
+
+
+def handler404(request, exception=None):
+    return _json_error(404, "not_found", "Not found. Check the host (your silo's subdomain) and the path.")
+
+
+def handler500(request):
+    return _json_error(500, "server_error", "Internal error; it has been logged. Retry, or contact support.")
+
+
+def healthz(request):
+    """The process is up. No database, no Redis: a load balancer's liveness probe."""
+    return JsonResponse({"status": "ok"})
+
+
+def readyz(request):
+    """Database and Redis reachable: a readiness probe."""
+    from django.core.cache import cache
+
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        cache.client.get_client().ping()
+        checks["redis"] = "ok"
+    except Exception as exc:  # noqa: BLE001
+        checks["redis"] = f"error: {exc.__class__.__name__}"
+    ready = all(v == "ok" for v in checks.values())
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+
+
+@api_view(["GET"])
+@permission_classes([])
+@authentication_classes([])
+def api_root(request, version=None):
+    """The API root: where the docs, the schema and every resource of this silo are."""
+    from cashsheet.api.routers import REGISTERED_PREFIXES
+
+    base = request.build_absolute_uri(f"/api/{request.version}/")
+    return Response(
+        {
+            "version": request.version,
+            "docs": f"{base}docs/",
+            "openapi": f"{base}openapi.json",
+            "resources": {prefix: f"{base}{prefix}/" for prefix in sorted(REGISTERED_PREFIXES)},
+        },
+        status=status.HTTP_200_OK,
+    )

@@ -1,0 +1,230 @@
+"""CashSheet settings, read from the environment with production-safe defaults.
+
+Without DATABASE_URL / REDIS_URL the embedded PostgreSQL and Redis servers are started on demand
+(see cashsheet/embedded.py); with them set, those servers are used and nothing is embedded.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and not env_bool("CASHSHEET_INSECURE_DEV_KEY", False) and os.environ.get("CASHSHEET_ENV") == "production":
+        raise RuntimeError("SECRET_KEY must be set in production")
+    # Development fallback only: tokens are hashed with SHA-256 and do not depend on this key.
+    SECRET_KEY = "dev-insecure-cashsheet-key-change-me"
+
+CASHSHEET_BASE_DOMAIN = os.environ.get("CASHSHEET_BASE_DOMAIN", "localhost").lower().strip(".")
+ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h] or [
+    CASHSHEET_BASE_DOMAIN,
+    f".{CASHSHEET_BASE_DOMAIN}",
+    "localhost",
+    "127.0.0.1",
+    "[::1]",
+]
+
+# --- Apps: the public schema holds the silo registry and platform administration only -----------
+SHARED_APPS = [
+    "django_tenants",
+    "silos",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+]
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "silos.members",
+    "sales",
+    "inventory",
+    "ledger",
+    "atp",
+    "webhooks",
+]
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "silos.Silo"
+TENANT_DOMAIN_MODEL = "silos.Domain"
+PUBLIC_SCHEMA_URLCONF = "cashsheet.urls_public"
+ROOT_URLCONF = "cashsheet.urls_tenant"
+# A host that is no silo's is served the public URLconf, whose /api/ answers 404 in JSON.
+SHOW_PUBLIC_IF_NO_TENANT_FOUND = True
+# New silos are cloned from this migrated template schema instead of replaying every migration.
+TENANT_BASE_SCHEMA = "_template"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+
+MIDDLEWARE = [
+    "cashsheet.api.middleware.SiloMiddleware",
+    "cashsheet.api.middleware.ApiResponseHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+WSGI_APPLICATION = "cashsheet.wsgi.application"
+
+# --- Database ---------------------------------------------------------------------------------
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))
+else:
+    from cashsheet import embedded
+
+    _db = embedded.postgres_settings()
+    _db["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+_db["ENGINE"] = "django_tenants.postgresql_backend"
+_db.setdefault("OPTIONS", {})
+_db["CONN_HEALTH_CHECKS"] = True
+_db["TEST"] = {"NAME": os.environ.get("CASHSHEET_TEST_DATABASE") or f"test_{_db['NAME']}"}
+DATABASES = {"default": _db}
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis, cache, Celery -------------------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+else:
+    from cashsheet import embedded
+
+    _sock = embedded.redis_socket()
+    REDIS_URL = f"unix://{_sock}?db=0"
+    # kombu reaches a Redis Unix socket through the redis+socket:// transport URL.
+    CELERY_BROKER_URL = f"redis+socket://{_sock}"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # Cache keys carry the silo's schema so silos never read each other's entries.
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    }
+}
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 4
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Auth -------------------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/login/"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = not DEBUG and env_bool("CASHSHEET_SECURE_COOKIES", True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- REST framework ----------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["cashsheet.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["cashsheet.api.permissions.ModelPermissions"],
+    "DEFAULT_PAGINATION_CLASS": "cashsheet.api.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "cashsheet.api.filters.SearchFilter",
+        "cashsheet.api.filters.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
+    "DEFAULT_VERSION": "v2",
+    "ALLOWED_VERSIONS": ["v1", "v2"],
+    "EXCEPTION_HANDLER": "cashsheet.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "PAGE_SIZE": 25,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CashSheet API",
+    "DESCRIPTION": (
+        "API-first ERP for meat processors and distributors. Each silo is served at its own host, "
+        "`https://{slug}.cashsheets.com/api/v2/`. Authenticate with `Authorization: Bearer <token>`."
+    ),
+    "VERSION": "2.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v[12]",
+    "ENUM_NAME_OVERRIDES": {},
+    "SECURITY": [{"bearerAuth": []}],
+}
+
+# --- CashSheet ---------------------------------------------------------------------------------------
+CASHSHEET_TOKEN_MODEL = "members.ApiToken"
+# Dotted paths called with (silo) after a silo's schema exists: each domain app installs its own
+# defaults (chart of accounts, facilities, ...) without silos/ importing it.
+CASHSHEET_SILO_INITIALIZERS: list[str] = []
+# Dotted paths called with (silo) by `seed_demo`, in order.
+CASHSHEET_DEMO_SEEDERS: list[str] = ["sales.demo.seed_customers"]
+CASHSHEET_API_DOCS_URL = "/api/v2/docs/"
+CASHSHEET_V1_SUNSET = os.environ.get("CASHSHEET_V1_SUNSET", "Wed, 30 Jun 2027 23:59:59 GMT")
+CASHSHEET_WEBHOOK_ALLOW_PRIVATE = env_bool("CASHSHEET_WEBHOOK_ALLOW_PRIVATE", False)
+# last_used_at is written at most this often per token, so a hot token does not write per request.
+CASHSHEET_TOKEN_TOUCH_SECONDS = int(os.environ.get("CASHSHEET_TOKEN_TOUCH_SECONDS", "30"))
+CASHSHEET_SILO_CACHE_SECONDS = int(os.environ.get("CASHSHEET_SILO_CACHE_SECONDS", "30"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

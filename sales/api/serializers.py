@@ -1,0 +1,28 @@
+from rest_framework import serializers
+
+from cashsheet.api.fields import NullableCharField
+from cashsheet.api.serializers import AddressSerializer, ResourceSerializer
+from sales.models import Customer
+
+
+class CustomerSerializer(ResourceSerializer):
+    external_ref = NullableCharField(max_length=100)
+    billing_address = AddressSerializer(required=False)
+    shipping_address = AddressSerializer(required=False)
+    credit_limit = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id", "code", "name", "email", "phone", "billing_address", "shipping_address", "payment_terms_days",
+            "credit_limit", "tax_id", "external_ref", "active", "created_at", "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        # Uniqueness is checked by the service (409 naming the existing record), not by DRF validators.
+        validators: list = []
+
+    def validate_code(self, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise serializers.ValidationError("May not be blank.")
+        return value

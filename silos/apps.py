@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SilosConfig(AppConfig):
+    name = "silos"
+    verbose_name = "Silos (platform registry)"

@@ -1,0 +1,31 @@
+"""Create (or reuse) the demo silo and fill it with deterministic demo data."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
+from django_tenants.utils import schema_context
+
+from silos.models import Silo
+from silos.services import silo_create
+
+
+class Command(BaseCommand):
+    help = "Create the demo silo (default 'blythe') with demo data. Re-running reuses what exists."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--slug", default="blythe")
+        parser.add_argument("--name", default="Blythe Meats")
+        parser.add_argument("--admin-password", default="blythe-demo")
+
+    def handle(self, *args, slug, name, admin_password, **options):
+        silo = Silo.objects.filter(schema_name=slug).first()
+        if silo is None:
+            silo = silo_create(slug=slug, name=name, admin_password=admin_password)
+            self.stdout.write(f"created silo {slug} at {silo.host}")
+        else:
+            self.stdout.write(f"reusing silo {slug} at {silo.host}")
+        with schema_context(slug):
+            for path in settings.CASHSHEET_DEMO_SEEDERS:
+                # Each seeder is idempotent: it creates what is missing and leaves the rest.
+                result = import_string(path)(silo)
+                self.stdout.write(f"  {path}: {result}")
