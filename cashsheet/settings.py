@@ -208,11 +208,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- CashSheet ---------------------------------------------------------------------------------------
 CASHSHEET_TOKEN_MODEL = "members.ApiToken"
-# Dotted paths called with (silo) after a silo's schema exists: each domain app installs its own
-# defaults (chart of accounts, facilities, ...) without silos/ importing it.
-CASHSHEET_SILO_INITIALIZERS: list[str] = []
-# Dotted paths called with (silo) by `seed_demo`, in order.
-CASHSHEET_DEMO_SEEDERS: list[str] = ["sales.demo.seed_customers"]
+# Per-silo defaults and demo data come from each app's AppConfig: `silo_initialize(silo)` and
+# `demo_seed(silo)`, ordered by `silo_initialize_order` / `demo_seed_order` (see silos/services.py).
 CASHSHEET_API_DOCS_URL = "/api/v2/docs/"
 CASHSHEET_V1_SUNSET = os.environ.get("CASHSHEET_V1_SUNSET", "Wed, 30 Jun 2027 23:59:59 GMT")
 CASHSHEET_WEBHOOK_ALLOW_PRIVATE = env_bool("CASHSHEET_WEBHOOK_ALLOW_PRIVATE", False)

@@ -1,0 +1,297 @@
+"""Inventory master data and stock.
+
+Quantities are pounds, Decimal with 2 places; per-lb prices and costs Decimal with 4 places.
+Invariants live in the database (constraints below); services in inventory/services.py keep the
+derived tables (StockBalance, StockDay) in step with StockMovement inside one transaction.
+"""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models.functions import Upper
+
+from cashsheet.api.fields import MoneyField, UnitPriceField, WeightField
+
+
+class Facility(models.Model):
+    """A plant or cold store. `code` is the `facility_id` that ATP requests carry."""
+
+    code = models.CharField(max_length=20, help_text="Uppercase, unique, e.g. BLYTHE.")
+    name = models.CharField(max_length=200)
+    address = models.JSONField(default=dict, blank=True)
+    timezone = models.CharField(max_length=64, default="America/Chicago")
+    can_break = models.BooleanField(default=False, help_text="Can break carcasses and primals.")
+    daily_capacity_lb = WeightField(default=Decimal("0.00"), help_text="Processing capacity, lb of input per day.")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "facilities"
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="%(app_label)s_%(class)s_code_unique",
+                                    violation_error_message="A facility with this code already exists."),
+            models.CheckConstraint(condition=models.Q(code=Upper("code")) & ~models.Q(code=""),
+                                   name="%(app_label)s_%(class)s_code_uppercase"),
+            models.CheckConstraint(condition=models.Q(daily_capacity_lb__gte=0),
+                                   name="%(app_label)s_%(class)s_capacity_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Species(models.TextChoices):
+    BEEF = "beef"
+    PORK = "pork"
+    LAMB = "lamb"
+    VEAL = "veal"
+
+
+class Category(models.TextChoices):
+    CARCASS = "carcass"
+    PRIMAL = "primal"
+    SUBPRIMAL = "subprimal"
+    TRIM = "trim"
+    BY_PRODUCT = "by-product"
+
+
+class Item(models.Model):
+    """A product identified by its USDA IMPS code (e.g. 112A), sold and stocked by the pound."""
+
+    imps_code = models.CharField(max_length=16, help_text="USDA IMPS code, e.g. 112A; unique in the silo.")
+    description = models.CharField(max_length=200)
+    species = models.CharField(max_length=10, choices=Species.choices, default=Species.BEEF)
+    category = models.CharField(max_length=12, choices=Category.choices)
+    grade = models.CharField(max_length=40, blank=True, default="")
+    unit = models.CharField(max_length=4, default="lb", editable=False)
+    list_price_per_lb = UnitPriceField(default=Decimal("0.0000"))
+    standard_cost_per_lb = UnitPriceField(default=Decimal("0.0000"))
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["imps_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["imps_code"], name="%(app_label)s_%(class)s_imps_code_unique",
+                                    violation_error_message="An item with this imps_code already exists."),
+            models.CheckConstraint(condition=models.Q(list_price_per_lb__gte=0) & models.Q(standard_cost_per_lb__gte=0),
+                                   name="%(app_label)s_%(class)s_prices_nonnegative"),
+            models.CheckConstraint(condition=models.Q(unit="lb"), name="%(app_label)s_%(class)s_unit_lb"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.imps_code} {self.description}"
+
+
+class Vendor(models.Model):
+    """A supplier: the same shape as sales.Customer (ledger bills point here as "inventory.Vendor")."""
+
+    code = models.CharField(max_length=32)
+    name = models.CharField(max_length=200)
+    contact_name = models.CharField(max_length=200, blank=True, default="")
+    email = models.EmailField(blank=True, default="")
+    phone = models.CharField(max_length=40, blank=True, default="")
+    address = models.JSONField(default=dict, blank=True)
+    payment_terms_days = models.PositiveSmallIntegerField(default=30)
+    tax_id = models.CharField(max_length=40, blank=True, default="")
+    external_ref = models.CharField(max_length=100, null=True, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(Upper("code"), name="%(app_label)s_%(class)s_code_unique",
+                                    violation_error_message="A vendor with this code already exists."),
+            models.UniqueConstraint(fields=["external_ref"], name="%(app_label)s_%(class)s_external_ref_unique",
+                                    condition=models.Q(external_ref__isnull=False)),
+            models.CheckConstraint(condition=~models.Q(code=""), name="%(app_label)s_%(class)s_code_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class TransferLane(models.Model):
+    """Stock can move from one facility to another, arriving `lead_time_days` later, at a cost per lb."""
+
+    from_facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="lanes_out")
+    to_facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="lanes_in")
+    lead_time_days = models.PositiveSmallIntegerField(default=1)
+    cost_per_lb = UnitPriceField(default=Decimal("0.0000"))
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["from_facility__code", "to_facility__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_facility", "to_facility"], name="%(app_label)s_%(class)s_unique"),
+            models.CheckConstraint(condition=~models.Q(from_facility=models.F("to_facility")),
+                                   name="%(app_label)s_%(class)s_distinct_ends"),
+            models.CheckConstraint(condition=models.Q(cost_per_lb__gte=0), name="%(app_label)s_%(class)s_cost_nonnegative"),
+        ]
+
+
+class CuttingPattern(models.Model):
+    """How one input item is broken into outputs (joint products) at the facilities that may run it.
+
+    Output yields are fractions of input lb, each > 0, summing to ≤ 1; the remainder is shrink.
+    """
+
+    code = models.CharField(max_length=40, help_text="e.g. 103-TO-112A")
+    name = models.CharField(max_length=200, blank=True, default="")
+    input_item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="patterns_in")
+    processing_cost_per_lb = UnitPriceField(default=Decimal("0.0000"), help_text="Per lb of input.")
+    facilities = models.ManyToManyField(Facility, related_name="cutting_patterns", blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(Upper("code"), name="%(app_label)s_%(class)s_code_unique"),
+            models.CheckConstraint(condition=models.Q(processing_cost_per_lb__gte=0),
+                                   name="%(app_label)s_%(class)s_cost_nonnegative"),
+        ]
+
+
+class CuttingPatternOutput(models.Model):
+    pattern = models.ForeignKey(CuttingPattern, on_delete=models.CASCADE, related_name="outputs")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="pattern_outputs")
+    yield_fraction = models.DecimalField(max_digits=6, decimal_places=5)
+
+    class Meta:
+        ordering = ["pattern", "item__imps_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["pattern", "item"], name="%(app_label)s_%(class)s_unique"),
+            models.CheckConstraint(condition=models.Q(yield_fraction__gt=0) & models.Q(yield_fraction__lte=1),
+                                   name="%(app_label)s_%(class)s_yield_range"),
+        ]
+
+
+class MovementKind(models.TextChoices):
+    RECEIPT = "receipt"
+    SHIPMENT = "shipment"
+    PRODUCTION_INPUT = "production_input"
+    PRODUCTION_OUTPUT = "production_output"
+    TRANSFER_OUT = "transfer_out"
+    TRANSFER_IN = "transfer_in"
+    ADJUSTMENT = "adjustment"
+
+
+# The kind gives the direction; `adjustment` carries its own sign in `direction`.
+INBOUND_KINDS = frozenset({MovementKind.RECEIPT, MovementKind.PRODUCTION_OUTPUT, MovementKind.TRANSFER_IN})
+OUTBOUND_KINDS = frozenset({MovementKind.SHIPMENT, MovementKind.PRODUCTION_INPUT, MovementKind.TRANSFER_OUT})
+
+
+class StockMovement(models.Model):
+    """One immutable change of stock. A correction is a new movement, never an edit."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="movements")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="movements")
+    kind = models.CharField(max_length=20, choices=MovementKind.choices)
+    direction = models.SmallIntegerField(help_text="+1 into stock, -1 out of stock.")
+    quantity_lb = WeightField(help_text="Always positive; `direction` gives the sign.")
+    effective_date = models.DateField(db_index=True)
+    lot_code = models.CharField(max_length=60, blank=True, default="", db_index=True)
+    unit_cost_per_lb = UnitPriceField(null=True, blank=True)
+    value = MoneyField(default=Decimal("0.00"), help_text="Signed inventory value moved, at cost.")
+    memo = models.CharField(max_length=500, blank=True, default="")
+    lane = models.ForeignKey(TransferLane, null=True, blank=True, on_delete=models.PROTECT, related_name="movements")
+    transfer_pair = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+", help_text="The other leg of a transfer.")
+    source_type = models.CharField(max_length=40, blank=True, default="", help_text="e.g. sales_order")
+    source_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity_lb__gt=0), name="%(app_label)s_%(class)s_quantity_positive"),
+            models.CheckConstraint(condition=models.Q(direction__in=[1, -1]), name="%(app_label)s_%(class)s_direction"),
+            models.CheckConstraint(condition=models.Q(kind__in=MovementKind.values), name="%(app_label)s_%(class)s_kind"),
+        ]
+        indexes = [
+            models.Index(fields=["facility", "item", "effective_date"], name="inventory_mv_fac_item_date_idx"),
+            models.Index(fields=["source_type", "source_id"], name="inventory_mv_source_idx"),
+        ]
+
+
+class StockBalance(models.Model):
+    """Current on-hand and value per facility and item (movements dated today or earlier).
+
+    The row is the lock target for every movement of its facility and item (select_for_update in
+    pk order), so concurrent postings serialise and never oversell. Weighted average cost lives here.
+    """
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="balances")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="balances")
+    on_hand_lb = WeightField(default=Decimal("0.00"))
+    value = MoneyField(default=Decimal("0.00"))
+    avg_cost_per_lb = UnitPriceField(default=Decimal("0.0000"))
+    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["facility", "item"]
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "item"], name="%(app_label)s_%(class)s_unique"),
+            models.CheckConstraint(condition=models.Q(on_hand_lb__gte=0), name="%(app_label)s_%(class)s_nonnegative"),
+        ]
+
+
+class StockDay(models.Model):
+    """Closing on-hand per facility, item and date with any movement: the as-of and never-negative table.
+
+    A movement dated D adds its signed quantity to every row on or after D; the check constraint
+    makes any posting that would take a later day below zero fail in the database itself.
+    """
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    closing_lb = WeightField(default=Decimal("0.00"))
+    closing_value = MoneyField(default=Decimal("0.00"))
+
+    class Meta:
+        ordering = ["facility", "item", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "item", "date"], name="%(app_label)s_%(class)s_unique"),
+            models.CheckConstraint(condition=models.Q(closing_lb__gte=0), name="%(app_label)s_%(class)s_nonnegative"),
+        ]
+
+
+class Reservation(models.Model):
+    """Stock promised to a confirmed order line: `quantity_lb` of `item` delivered at `delivery_facility`
+    on `delivery_date`, sourced from `facility`. ATP treats active reservations as demand that must
+    keep being served; shipping or cancelling releases them (released_at set)."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="reservations",
+                                 help_text="Where the stock comes from.")
+    delivery_facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="reservations")
+    delivery_date = models.DateField()
+    quantity_lb = WeightField()
+    source_type = models.CharField(max_length=40, default="sales_order_line")
+    source_id = models.BigIntegerField()
+    released_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["delivery_date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity_lb__gt=0), name="%(app_label)s_%(class)s_quantity_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["item", "delivery_date"], name="inventory_res_item_date_idx",
+                         condition=models.Q(released_at__isnull=True)),
+            models.Index(fields=["source_type", "source_id"], name="inventory_res_source_idx"),
+        ]

@@ -9,13 +9,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.utils.module_loading import import_string
 from django_tenants.utils import schema_context, schema_exists
 
 from silos.models import RESERVED_SLUGS, SLUG_RE, Domain, Plan, Silo
 
 logger = logging.getLogger(__name__)
 TEMPLATE_SCHEMA = settings.TENANT_BASE_SCHEMA
+
+
+def silo_hook_configs(hook: str) -> list:
+    """App configs that define `hook` (silo_initialize or demo_seed), in their `<hook>_order`."""
+    from django.apps import apps
+
+    found = [c for c in apps.get_app_configs() if callable(getattr(c, hook, None))]
+    return sorted(found, key=lambda c: (getattr(c, f"{hook}_order", 100), c.label))
 
 
 def silo_template_ensure(*, verbosity: int = 0) -> None:
@@ -43,8 +50,8 @@ def _validate_slug(slug: str) -> None:
 def silo_create(*, slug: str, name: str, admin_password: str | None = None, plan: Plan | None = None) -> Silo:
     """Create a silo: schema (cloned from the migrated template), domain, user `admin`, defaults.
 
-    Each app's defaults come from CASHSHEET_SILO_INITIALIZERS (dotted paths called with the silo,
-    inside its schema), so this module never imports a domain app.
+    Each app installs its own defaults through its AppConfig's ``silo_initialize(silo)`` (called
+    inside the new schema, in ``silo_initialize_order``), so this module never imports a domain app.
     """
     started = time.perf_counter()
     slug = slug.strip().lower()
@@ -65,8 +72,8 @@ def silo_create(*, slug: str, name: str, admin_password: str | None = None, plan
             if admin_password is None:
                 admin.set_unusable_password()
                 admin.save(update_fields=["password"])
-            for path in settings.CASHSHEET_SILO_INITIALIZERS:
-                import_string(path)(silo)
+            for config in silo_hook_configs("silo_initialize"):
+                config.silo_initialize(silo)
     except Exception:
         # A half-made silo is worse than none: drop the schema and the registry rows.
         logger.exception("creating silo %s failed; rolling back", slug)

@@ -1,12 +1,10 @@
 """Create (or reuse) the demo silo and fill it with deterministic demo data."""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils.module_loading import import_string
 from django_tenants.utils import schema_context
 
 from silos.models import Silo
-from silos.services import silo_create
+from silos.services import silo_create, silo_hook_configs
 
 
 class Command(BaseCommand):
@@ -25,7 +23,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"reusing silo {slug} at {silo.host}")
         with schema_context(slug):
-            for path in settings.CASHSHEET_DEMO_SEEDERS:
-                # Each seeder is idempotent: it creates what is missing and leaves the rest.
-                result = import_string(path)(silo)
-                self.stdout.write(f"  {path}: {result}")
+            # Each app seeds its own data through its AppConfig's demo_seed(silo), in demo_seed_order
+            # (master data before documents). Seeders are idempotent: they create what is missing.
+            for config in silo_hook_configs("demo_seed"):
+                result = config.demo_seed(silo)
+                self.stdout.write(f"  {config.label}: {result}")

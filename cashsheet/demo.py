@@ -1,0 +1,88 @@
+"""`make demo`'s last step: serve the demo silo with a Celery worker beside it, print a token and a curl line.
+
+Run after `seed_demo`. Ctrl-C stops the server and the worker; the embedded PostgreSQL and Redis
+keep running for the next `make demo` (`make stop` stops them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--slug", default="blythe")
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cashsheet.settings")
+    os.environ.setdefault("CASHSHEET_WEBHOOK_ALLOW_PRIVATE", "1")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import schema_context
+
+    from silos.members.services import token_create
+
+    env = dict(os.environ)
+    # Children must reach the same servers even when they were embedded (started by settings).
+    from cashsheet.testing.servers import database_url
+
+    env["DATABASE_URL"] = database_url(settings.DATABASES["default"])
+    env["REDIS_URL"] = settings.REDIS_URL
+    env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
+
+    with schema_context(args.slug):
+        admin = get_user_model().objects.get(username="admin")
+        _, raw = token_create(user=admin, name=f"demo-{time.strftime('%Y%m%d-%H%M%S')}")
+
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "celery", "-A", "cashsheet", "worker", "--beat", "--loglevel",
+                          "WARNING", "--concurrency", "2", "--schedule", str(BASE_DIR / ".embedded" / "celerybeat")],
+                         cwd=BASE_DIR, env=env),
+        subprocess.Popen([sys.executable, "-m", "gunicorn", "cashsheet.wsgi", "-w", "2", "-b",
+                          f"{args.host}:{args.port}", "--access-logfile", "-"], cwd=BASE_DIR, env=env),
+    ]
+    host = f"{args.slug}.{settings.CASHSHEET_BASE_DOMAIN}"
+    time.sleep(2)
+    print(
+        f"\nCashSheet demo: silo '{args.slug}' at http://{host}:{args.port}/api/v2/ (UI: /profile/tokens/, "
+        f"user admin, password blythe-demo)\n"
+        f"API token (shown once): {raw}\n\n"
+        f'curl -s http://{args.host}:{args.port}/api/v2/customers/ -H "Host: {host}" '
+        f'-H "Authorization: Bearer {raw}"\n',
+        flush=True,
+    )
+
+    def shutdown(*_):
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        sys.exit(0)
+
+    signal.signal(signal.SIGINT, shutdown)
+    signal.signal(signal.SIGTERM, shutdown)
+    while all(p.poll() is None for p in procs):
+        time.sleep(1)
+    shutdown()
+    return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
