@@ -63,8 +63,9 @@ def make_user(silo):
 
     def _make(*perms: str, superuser: bool = False, username: str | None = None):
         user_model = get_user_model()
-        user = user_model.objects.create_user(username=username or unique("user").lower(), password=None,
-                                              is_superuser=superuser)
+        user = user_model.objects.create_user(
+            username=username or unique("user").lower(), password=None, is_superuser=superuser
+        )
         for perm in perms:
             app_label, codename = perm.split(".")
             user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

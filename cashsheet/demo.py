@@ -48,11 +48,41 @@ def main() -> int:
         _, raw = token_create(user=admin, name=f"demo-{time.strftime('%Y%m%d-%H%M%S')}")
 
     procs = [
-        subprocess.Popen([sys.executable, "-m", "celery", "-A", "cashsheet", "worker", "--beat", "--loglevel",
-                          "WARNING", "--concurrency", "2", "--schedule", str(BASE_DIR / ".embedded" / "celerybeat")],
-                         cwd=BASE_DIR, env=env),
-        subprocess.Popen([sys.executable, "-m", "gunicorn", "cashsheet.wsgi", "-w", "2", "-b",
-                          f"{args.host}:{args.port}", "--access-logfile", "-"], cwd=BASE_DIR, env=env),
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "cashsheet",
+                "worker",
+                "--beat",
+                "--loglevel",
+                "WARNING",
+                "--concurrency",
+                "2",
+                "--schedule",
+                str(BASE_DIR / ".embedded" / "celerybeat"),
+            ],
+            cwd=BASE_DIR,
+            env=env,
+        ),
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "cashsheet.wsgi",
+                "-w",
+                "2",
+                "-b",
+                f"{args.host}:{args.port}",
+                "--access-logfile",
+                "-",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+        ),
     ]
     host = f"{args.slug}.{settings.CASHSHEET_BASE_DOMAIN}"
     time.sleep(2)

@@ -22,7 +22,11 @@ def env_bool(name: str, default: bool = False) -> bool:
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not env_bool("CASHSHEET_INSECURE_DEV_KEY", False) and os.environ.get("CASHSHEET_ENV") == "production":
+    if (
+        not DEBUG
+        and not env_bool("CASHSHEET_INSECURE_DEV_KEY", False)
+        and os.environ.get("CASHSHEET_ENV") == "production"
+    ):
         raise RuntimeError("SECRET_KEY must be set in production")
     # Development fallback only: tokens are hashed with SHA-256 and do not depend on this key.
     SECRET_KEY = "dev-insecure-cashsheet-key-change-me"

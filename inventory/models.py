@@ -30,12 +30,18 @@ class Facility(models.Model):
         ordering = ["code"]
         verbose_name_plural = "facilities"
         constraints = [
-            models.UniqueConstraint(fields=["code"], name="%(app_label)s_%(class)s_code_unique",
-                                    violation_error_message="A facility with this code already exists."),
-            models.CheckConstraint(condition=models.Q(code=Upper("code")) & ~models.Q(code=""),
-                                   name="%(app_label)s_%(class)s_code_uppercase"),
-            models.CheckConstraint(condition=models.Q(daily_capacity_lb__gte=0),
-                                   name="%(app_label)s_%(class)s_capacity_nonnegative"),
+            models.UniqueConstraint(
+                fields=["code"],
+                name="%(app_label)s_%(class)s_code_unique",
+                violation_error_message="A facility with this code already exists.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(code=Upper("code")) & ~models.Q(code=""),
+                name="%(app_label)s_%(class)s_code_uppercase",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(daily_capacity_lb__gte=0), name="%(app_label)s_%(class)s_capacity_nonnegative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -75,10 +81,15 @@ class Item(models.Model):
     class Meta:
         ordering = ["imps_code"]
         constraints = [
-            models.UniqueConstraint(fields=["imps_code"], name="%(app_label)s_%(class)s_imps_code_unique",
-                                    violation_error_message="An item with this imps_code already exists."),
-            models.CheckConstraint(condition=models.Q(list_price_per_lb__gte=0) & models.Q(standard_cost_per_lb__gte=0),
-                                   name="%(app_label)s_%(class)s_prices_nonnegative"),
+            models.UniqueConstraint(
+                fields=["imps_code"],
+                name="%(app_label)s_%(class)s_imps_code_unique",
+                violation_error_message="An item with this imps_code already exists.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(list_price_per_lb__gte=0) & models.Q(standard_cost_per_lb__gte=0),
+                name="%(app_label)s_%(class)s_prices_nonnegative",
+            ),
             models.CheckConstraint(condition=models.Q(unit="lb"), name="%(app_label)s_%(class)s_unit_lb"),
         ]
 
@@ -105,10 +116,16 @@ class Vendor(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(Upper("code"), name="%(app_label)s_%(class)s_code_unique",
-                                    violation_error_message="A vendor with this code already exists."),
-            models.UniqueConstraint(fields=["external_ref"], name="%(app_label)s_%(class)s_external_ref_unique",
-                                    condition=models.Q(external_ref__isnull=False)),
+            models.UniqueConstraint(
+                Upper("code"),
+                name="%(app_label)s_%(class)s_code_unique",
+                violation_error_message="A vendor with this code already exists.",
+            ),
+            models.UniqueConstraint(
+                fields=["external_ref"],
+                name="%(app_label)s_%(class)s_external_ref_unique",
+                condition=models.Q(external_ref__isnull=False),
+            ),
             models.CheckConstraint(condition=~models.Q(code=""), name="%(app_label)s_%(class)s_code_not_blank"),
         ]
 
@@ -131,9 +148,12 @@ class TransferLane(models.Model):
         ordering = ["from_facility__code", "to_facility__code"]
         constraints = [
             models.UniqueConstraint(fields=["from_facility", "to_facility"], name="%(app_label)s_%(class)s_unique"),
-            models.CheckConstraint(condition=~models.Q(from_facility=models.F("to_facility")),
-                                   name="%(app_label)s_%(class)s_distinct_ends"),
-            models.CheckConstraint(condition=models.Q(cost_per_lb__gte=0), name="%(app_label)s_%(class)s_cost_nonnegative"),
+            models.CheckConstraint(
+                condition=~models.Q(from_facility=models.F("to_facility")), name="%(app_label)s_%(class)s_distinct_ends"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cost_per_lb__gte=0), name="%(app_label)s_%(class)s_cost_nonnegative"
+            ),
         ]
 
 
@@ -156,8 +176,9 @@ class CuttingPattern(models.Model):
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(Upper("code"), name="%(app_label)s_%(class)s_code_unique"),
-            models.CheckConstraint(condition=models.Q(processing_cost_per_lb__gte=0),
-                                   name="%(app_label)s_%(class)s_cost_nonnegative"),
+            models.CheckConstraint(
+                condition=models.Q(processing_cost_per_lb__gte=0), name="%(app_label)s_%(class)s_cost_nonnegative"
+            ),
         ]
 
 
@@ -170,8 +191,10 @@ class CuttingPatternOutput(models.Model):
         ordering = ["pattern", "item__imps_code"]
         constraints = [
             models.UniqueConstraint(fields=["pattern", "item"], name="%(app_label)s_%(class)s_unique"),
-            models.CheckConstraint(condition=models.Q(yield_fraction__gt=0) & models.Q(yield_fraction__lte=1),
-                                   name="%(app_label)s_%(class)s_yield_range"),
+            models.CheckConstraint(
+                condition=models.Q(yield_fraction__gt=0) & models.Q(yield_fraction__lte=1),
+                name="%(app_label)s_%(class)s_yield_range",
+            ),
         ]
 
 
@@ -204,8 +227,14 @@ class StockMovement(models.Model):
     value = MoneyField(default=Decimal("0.00"), help_text="Signed inventory value moved, at cost.")
     memo = models.CharField(max_length=500, blank=True, default="")
     lane = models.ForeignKey(TransferLane, null=True, blank=True, on_delete=models.PROTECT, related_name="movements")
-    transfer_pair = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                         related_name="+", help_text="The other leg of a transfer.")
+    transfer_pair = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The other leg of a transfer.",
+    )
     source_type = models.CharField(max_length=40, blank=True, default="", help_text="e.g. sales_order")
     source_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -214,9 +243,13 @@ class StockMovement(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(quantity_lb__gt=0), name="%(app_label)s_%(class)s_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(quantity_lb__gt=0), name="%(app_label)s_%(class)s_quantity_positive"
+            ),
             models.CheckConstraint(condition=models.Q(direction__in=[1, -1]), name="%(app_label)s_%(class)s_direction"),
-            models.CheckConstraint(condition=models.Q(kind__in=MovementKind.values), name="%(app_label)s_%(class)s_kind"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=MovementKind.values), name="%(app_label)s_%(class)s_kind"
+            ),
         ]
         indexes = [
             models.Index(fields=["facility", "item", "effective_date"], name="inventory_mv_fac_item_date_idx"),
@@ -273,8 +306,9 @@ class Reservation(models.Model):
     on `delivery_date`, sourced from `facility`. ATP treats active reservations as demand that must
     keep being served; shipping or cancelling releases them (released_at set)."""
 
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="reservations",
-                                 help_text="Where the stock comes from.")
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="reservations", help_text="Where the stock comes from."
+    )
     delivery_facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="reservations")
     delivery_date = models.DateField()
@@ -288,10 +322,15 @@ class Reservation(models.Model):
     class Meta:
         ordering = ["delivery_date", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(quantity_lb__gt=0), name="%(app_label)s_%(class)s_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(quantity_lb__gt=0), name="%(app_label)s_%(class)s_quantity_positive"
+            ),
         ]
         indexes = [
-            models.Index(fields=["item", "delivery_date"], name="inventory_res_item_date_idx",
-                         condition=models.Q(released_at__isnull=True)),
+            models.Index(
+                fields=["item", "delivery_date"],
+                name="inventory_res_item_date_idx",
+                condition=models.Q(released_at__isnull=True),
+            ),
             models.Index(fields=["source_type", "source_id"], name="inventory_res_source_idx"),
         ]

@@ -21,8 +21,12 @@ def seed_customers(silo) -> str:
         if Customer.objects.filter(code=code).exists():
             continue
         customer_create(
-            code=code, name=name, email=f"orders@{code.lower()}.example.com", payment_terms_days=terms,
-            credit_limit=Decimal(limit), external_ref=ref,
+            code=code,
+            name=name,
+            email=f"orders@{code.lower()}.example.com",
+            payment_terms_days=terms,
+            credit_limit=Decimal(limit),
+            external_ref=ref,
             billing_address={"line1": "100 Commerce Way", "city": city, "region": region, "country": "US"},
             shipping_address={"line1": "200 Dock Rd", "city": city, "region": region, "country": "US"},
         )

@@ -27,16 +27,19 @@ class Customer(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                Upper("code"), name="%(app_label)s_%(class)s_code_unique",
+                Upper("code"),
+                name="%(app_label)s_%(class)s_code_unique",
                 violation_error_message="A customer with this code already exists.",
             ),
             models.UniqueConstraint(
-                fields=["external_ref"], name="%(app_label)s_%(class)s_external_ref_unique",
+                fields=["external_ref"],
+                name="%(app_label)s_%(class)s_external_ref_unique",
                 condition=models.Q(external_ref__isnull=False),
                 violation_error_message="A customer with this external_ref already exists.",
             ),
-            models.CheckConstraint(condition=models.Q(credit_limit__gte=0),
-                                   name="%(app_label)s_%(class)s_credit_limit_nonnegative"),
+            models.CheckConstraint(
+                condition=models.Q(credit_limit__gte=0), name="%(app_label)s_%(class)s_credit_limit_nonnegative"
+            ),
             models.CheckConstraint(condition=~models.Q(code=""), name="%(app_label)s_%(class)s_code_not_blank"),
         ]
         indexes = [

@@ -6,18 +6,35 @@ from cashsheet.api.services import ensure_unique
 from sales.models import Customer
 
 CUSTOMER_FIELDS = frozenset(
-    {"code", "name", "email", "phone", "billing_address", "shipping_address", "payment_terms_days",
-     "credit_limit", "tax_id", "external_ref", "active"}
+    {
+        "code",
+        "name",
+        "email",
+        "phone",
+        "billing_address",
+        "shipping_address",
+        "payment_terms_days",
+        "credit_limit",
+        "tax_id",
+        "external_ref",
+        "active",
+    }
 )
 
 
 def _customer_check_unique(*, code: str | None, external_ref: str | None, instance: Customer | None = None) -> None:
     if code is not None:
-        ensure_unique(Customer.objects.filter(code__iexact=code), field="code", value=code, label="customer",
-                      exclude=instance)
+        ensure_unique(
+            Customer.objects.filter(code__iexact=code), field="code", value=code, label="customer", exclude=instance
+        )
     if external_ref is not None:
-        ensure_unique(Customer.objects.filter(external_ref=external_ref), field="external_ref", value=external_ref,
-                      label="customer", exclude=instance)
+        ensure_unique(
+            Customer.objects.filter(external_ref=external_ref),
+            field="external_ref",
+            value=external_ref,
+            label="customer",
+            exclude=instance,
+        )
 
 
 @transaction.atomic

@@ -67,8 +67,9 @@ def silo_create(*, slug: str, name: str, admin_password: str | None = None, plan
             from django.contrib.auth import get_user_model
 
             user_model = get_user_model()
-            admin = user_model.objects.create_superuser(username="admin", email=f"admin@{silo.host}",
-                                                        password=admin_password)
+            admin = user_model.objects.create_superuser(
+                username="admin", email=f"admin@{silo.host}", password=admin_password
+            )
             if admin_password is None:
                 admin.set_unusable_password()
                 admin.save(update_fields=["password"])

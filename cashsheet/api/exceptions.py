@@ -72,15 +72,21 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     elif isinstance(detail, list):
         if all(isinstance(x, exceptions.ErrorDetail | str) for x in detail):
             for item in detail:
-                out.append({"field": prefix or "non_field_errors", "code": getattr(item, "code", "invalid"),
-                            "message": str(item)})
+                out.append(
+                    {
+                        "field": prefix or "non_field_errors",
+                        "code": getattr(item, "code", "invalid"),
+                        "message": str(item),
+                    }
+                )
         else:
             for index, item in enumerate(detail):
                 if item:
                     out.extend(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
     else:
-        out.append({"field": prefix or "non_field_errors", "code": getattr(detail, "code", "invalid"),
-                    "message": str(detail)})
+        out.append(
+            {"field": prefix or "non_field_errors", "code": getattr(detail, "code", "invalid"), "message": str(detail)}
+        )
     return out
 
 
@@ -97,7 +103,9 @@ def exception_handler(exc, context):
         set_rollback()
     if isinstance(exc, DomainError):
         errors = [{"field": exc.field, "code": exc.code, "message": exc.detail}] if exc.field else None
-        return Response(error_body(exc.status_code, exc.code, exc.detail, errors, **exc.context), status=exc.status_code)
+        return Response(
+            error_body(exc.status_code, exc.code, exc.detail, errors, **exc.context), status=exc.status_code
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     if isinstance(exc, ProtectedError):
@@ -109,8 +117,9 @@ def exception_handler(exc, context):
         # Constraint names follow app_class_rule; a unique violation that slipped past validation
         # (a race between two requests) is a conflict, not a server error.
         logger.info("integrity error turned into 409: %s", exc)
-        return Response(error_body(409, "conflict", "The change conflicts with existing data; retry or re-read."),
-                        status=409)
+        return Response(
+            error_body(409, "conflict", "The change conflicts with existing data; retry or re-read."), status=409
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -11,16 +11,22 @@ class AddressSerializer(serializers.Serializer):
     city = serializers.CharField(max_length=100, required=False, allow_blank=True)
     region = serializers.CharField(max_length=100, required=False, allow_blank=True)
     postal_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    country = serializers.RegexField(r"^[A-Z]{2}$", required=False, allow_blank=True,
-                                     error_messages={"invalid": "Use a two-letter ISO 3166 country code, e.g. US."})
+    country = serializers.RegexField(
+        r"^[A-Z]{2}$",
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": "Use a two-letter ISO 3166 country code, e.g. US."},
+    )
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
             unknown = set(data) - set(self.fields)
             if unknown:
                 raise serializers.ValidationError(
-                    {key: ["Unknown address field; use line1, line2, city, region, postal_code, country."]
-                     for key in sorted(unknown)}
+                    {
+                        key: ["Unknown address field; use line1, line2, city, region, postal_code, country."]
+                        for key in sorted(unknown)
+                    }
                 )
         return super().to_internal_value(data)
 

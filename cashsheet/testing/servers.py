@@ -64,9 +64,24 @@ class Gunicorn:
     def start(self, timeout: float = 30.0) -> Gunicorn:
         log = open(self.log_path, "wb")  # noqa: SIM115 - lives as long as the server
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "cashsheet.wsgi", "-w", str(self.workers), "-b",
-             f"127.0.0.1:{self.port}", "--timeout", "60", "--graceful-timeout", "5"],
-            cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "cashsheet.wsgi",
+                "-w",
+                str(self.workers),
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+            ],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -92,8 +107,9 @@ class Gunicorn:
 class CeleryWorker:
     """A real `celery worker` process on the test database and Redis."""
 
-    def __init__(self, *, concurrency: int = 2, queues: str | None = None, env: dict[str, str] | None = None,
-                 beat: bool = False):
+    def __init__(
+        self, *, concurrency: int = 2, queues: str | None = None, env: dict[str, str] | None = None, beat: bool = False
+    ):
         self.env = env or child_env()
         self.concurrency = concurrency
         self.queues = queues
@@ -102,9 +118,22 @@ class CeleryWorker:
         self.log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"cashsheet-worker-{os.getpid()}-{id(self)}.log"
 
     def start(self, timeout: float = 30.0) -> CeleryWorker:
-        cmd = [sys.executable, "-m", "celery", "-A", "cashsheet", "worker", "--loglevel", "INFO",
-               "--concurrency", str(self.concurrency), "--without-gossip", "--without-mingle", "-n",
-               f"test-{os.getpid()}-{id(self)}@%h"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "cashsheet",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            str(self.concurrency),
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"test-{os.getpid()}-{id(self)}@%h",
+        ]
         if self.queues:
             cmd += ["-Q", self.queues]
         if self.beat:

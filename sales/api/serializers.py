@@ -14,8 +14,20 @@ class CustomerSerializer(ResourceSerializer):
     class Meta:
         model = Customer
         fields = [
-            "id", "code", "name", "email", "phone", "billing_address", "shipping_address", "payment_terms_days",
-            "credit_limit", "tax_id", "external_ref", "active", "created_at", "updated_at",
+            "id",
+            "code",
+            "name",
+            "email",
+            "phone",
+            "billing_address",
+            "shipping_address",
+            "payment_terms_days",
+            "credit_limit",
+            "tax_id",
+            "external_ref",
+            "active",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
         # Uniqueness is checked by the service (409 naming the existing record), not by DRF validators.

@@ -16,8 +16,13 @@ CUSTOMER_EXAMPLE = OpenApiExample(
         "payment_terms_days": 30,
         "credit_limit": "50000.00",
         "external_ref": "crm-0042",
-        "billing_address": {"line1": "1 Main St", "city": "Omaha", "region": "NE", "postal_code": "68102",
-                            "country": "US"},
+        "billing_address": {
+            "line1": "1 Main St",
+            "city": "Omaha",
+            "region": "NE",
+            "postal_code": "68102",
+            "country": "US",
+        },
     },
     request_only=True,
 )
@@ -26,8 +31,12 @@ CUSTOMER_EXAMPLE = OpenApiExample(
 @extend_schema_view(
     list=extend_schema(summary="List customers", tags=["customers"]),
     retrieve=extend_schema(summary="Read a customer", tags=["customers"]),
-    create=extend_schema(summary="Create a customer", tags=["customers"], examples=[CUSTOMER_EXAMPLE],
-                         description="A duplicate `code` or `external_ref` answers 409 with `existing_id`."),
+    create=extend_schema(
+        summary="Create a customer",
+        tags=["customers"],
+        examples=[CUSTOMER_EXAMPLE],
+        description="A duplicate `code` or `external_ref` answers 409 with `existing_id`.",
+    ),
     partial_update=extend_schema(summary="Update a customer", tags=["customers"]),
 )
 class CustomerViewSet(ResourceViewSet):

@@ -22,8 +22,9 @@ def token_create(*, user: AbstractBaseUser, name: str, expires_at: datetime | No
     if expires_at is not None and expires_at <= timezone.now():
         raise InvalidInput("expires_at must be in the future.", field="expires_at")
     raw, prefix = token_generate()
-    token = ApiToken.objects.create(user=user, name=name, prefix=prefix, digest=token_digest(raw),
-                                    expires_at=expires_at)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=prefix, digest=token_digest(raw), expires_at=expires_at
+    )
     return token, raw
 
 

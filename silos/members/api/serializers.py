@@ -9,8 +9,18 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "prefix", "user", "active", "created_at", "updated_at", "last_used_at",
-                  "expires_at", "revoked_at"]
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "user",
+            "active",
+            "created_at",
+            "updated_at",
+            "last_used_at",
+            "expires_at",
+            "revoked_at",
+        ]
         read_only_fields = fields
 
 

@@ -9,15 +9,23 @@ from silos.members.api.serializers import ApiTokenCreatedSerializer, ApiTokenCre
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List API tokens", tags=["tokens"],
-                       description="Your tokens; a silo admin sees every token of the silo. Secrets are never listed."),
+    list=extend_schema(
+        summary="List API tokens",
+        tags=["tokens"],
+        description="Your tokens; a silo admin sees every token of the silo. Secrets are never listed.",
+    ),
     retrieve=extend_schema(summary="Read an API token", tags=["tokens"]),
-    create=extend_schema(summary="Create an API token", tags=["tokens"], request=ApiTokenCreateSerializer,
-                         responses={201: ApiTokenCreatedSerializer},
-                         description="The response's `token` is the secret, shown this once."),
+    create=extend_schema(
+        summary="Create an API token",
+        tags=["tokens"],
+        request=ApiTokenCreateSerializer,
+        responses={201: ApiTokenCreatedSerializer},
+        description="The response's `token` is the secret, shown this once.",
+    ),
     destroy=extend_schema(summary="Revoke an API token", tags=["tokens"], responses={204: None}),
-    revoke=extend_schema(summary="Revoke an API token", tags=["tokens"], request=None,
-                         responses={200: ApiTokenSerializer}),
+    revoke=extend_schema(
+        summary="Revoke an API token", tags=["tokens"], request=None, responses={200: ApiTokenSerializer}
+    ),
 )
 class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ApiTokenSerializer

@@ -12,10 +12,14 @@ from silos.members import selectors, services
 @login_required
 def tokens(request):
     created = request.session.pop("members_new_token", None)
-    return render(request, "members/tokens.html", {
-        "tokens": selectors.token_list(user=request.user).order_by("-created_at")[:200],
-        "created": created,
-    })
+    return render(
+        request,
+        "members/tokens.html",
+        {
+            "tokens": selectors.token_list(user=request.user).order_by("-created_at")[:200],
+            "created": created,
+        },
+    )
 
 
 @login_required
