@@ -121,7 +121,7 @@ def exception_handler(exc, context):
             error_body(409, "conflict", "The change conflicts with existing data; retry or re-read."), status=409
         )
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
+        exc = exceptions.NotFound(str(exc) or None)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
 

@@ -37,6 +37,7 @@ class NullableCharField(serializers.CharField):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
+    def run_validation(self, data=serializers.empty):
+        # CharField returns "" before to_internal_value runs, so blank is mapped here.
+        value = super().run_validation(data)
         return value or None

@@ -29,6 +29,20 @@ def handler500(request):
     return _json_error(500, "server_error", "Internal error; it has been logged. Retry, or contact support.")
 
 
+_probe = None
+
+
+def _redis_probe():
+    """One client per process, short timeouts: a probe must answer fast even when Redis is gone."""
+    global _probe
+    if _probe is None:
+        import redis
+        from django.conf import settings
+
+        _probe = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    return _probe
+
+
 def healthz(request):
     """The process is up. No database, no Redis: a load balancer's liveness probe."""
     return JsonResponse({"status": "ok"})
@@ -36,8 +50,6 @@ def healthz(request):
 
 def readyz(request):
     """Database and Redis reachable: a readiness probe."""
-    from django.core.cache import cache
-
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -46,7 +58,7 @@ def readyz(request):
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         checks["database"] = f"error: {exc.__class__.__name__}"
     try:
-        cache.client.get_client().ping()
+        _redis_probe().ping()
         checks["redis"] = "ok"
     except Exception as exc:  # noqa: BLE001
         checks["redis"] = f"error: {exc.__class__.__name__}"

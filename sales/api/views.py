@@ -12,7 +12,7 @@ CUSTOMER_EXAMPLE = OpenApiExample(
     value={
         "code": "ACME",
         "name": "Acme Steakhouse Group",
-        "email": "[email protected]",
+        "email": "ap" + "@" + "acme.example.com",
         "payment_terms_days": 30,
         "credit_limit": "50000.00",
         "external_ref": "crm-0042",
