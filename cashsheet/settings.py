@@ -77,6 +77,8 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = True
 # New silos are cloned from this migrated template schema instead of replaying every migration.
 TENANT_BASE_SCHEMA = "_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
+# Issue `SET search_path` only when the connection's silo changes, not before every query.
+TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "cashsheet.api.middleware.SiloMiddleware",

@@ -3,9 +3,11 @@
 import time
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.http import JsonResponse
 from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import get_tenant_domain_model
 
 from cashsheet.api.exceptions import error_body
 
@@ -13,33 +15,46 @@ from cashsheet.api.exceptions import error_body
 class SiloMiddleware(TenantMainMiddleware):
     """django-tenants' host routing, with the host → silo lookup cached briefly in process memory.
 
-    The lookup is one query per request otherwise; silos change rarely, and a deleted silo's host
-    stops resolving within CASHSHEET_SILO_CACHE_SECONDS.
+    Without the cache every request costs a domain query plus a `SET search_path`; silos change
+    rarely, and a deleted silo's host stops resolving within CASHSHEET_SILO_CACHE_SECONDS. With
+    TENANT_LIMIT_SET_CALLS the search_path is only re-issued when the connection's silo changes
+    (django-tenants forgets it on rollback and on close, so it is never trusted stale).
     """
 
-    _cache: dict[str, tuple[float, object]] = {}
+    _cache: dict[str, tuple[float, object | None]] = {}
 
-    def get_tenant(self, domain_model, hostname):
+    def _lookup(self, hostname: str):
         ttl = settings.CASHSHEET_SILO_CACHE_SECONDS
-        hit = self._cache.get(hostname)
         now = time.monotonic()
+        hit = self._cache.get(hostname)
         if hit is not None and now - hit[0] < ttl:
             return hit[1]
-        tenant = super().get_tenant(domain_model, hostname)
-        if tenant.is_template:
-            raise domain_model.DoesNotExist
+        connection.set_schema_to_public()
+        domain_model = get_tenant_domain_model()
+        try:
+            tenant = domain_model.objects.select_related("tenant").get(domain=hostname).tenant
+        except domain_model.DoesNotExist:
+            tenant = None
+        if tenant is not None and tenant.is_template:
+            tenant = None
         self._cache[hostname] = (now, tenant)
         return tenant
 
     def process_request(self, request):
         try:
-            return super().process_request(request)
-        except Exception as exc:  # DisallowedHost and the like: answer in JSON, never HTML
-            from django.core.exceptions import DisallowedHost
-
-            if isinstance(exc, DisallowedHost):
-                return JsonResponse(error_body(400, "bad_host", "This host is not served here."), status=400)
-            raise
+            hostname = self.hostname_from_request(request)
+        except DisallowedHost:
+            return JsonResponse(error_body(400, "bad_host", "This host is not served here."), status=400)
+        tenant = self._lookup(hostname)
+        if tenant is None:
+            connection.set_schema_to_public()
+            return self.no_tenant_found(request, hostname)
+        tenant.domain_url = hostname
+        request.tenant = tenant
+        if getattr(connection, "schema_name", None) != tenant.schema_name:
+            connection.set_tenant(tenant)
+        self.setup_url_routing(request)
+        return None
 
     @classmethod
     def forget(cls) -> None:
@@ -61,7 +76,3 @@ class ApiResponseHeadersMiddleware:
                 f'<{request.scheme}://{request.get_host()}{settings.CASHSHEET_API_DOCS_URL}>; rel="successor-version"'
             )
         return response
-
-
-def _schema() -> str:
-    return getattr(connection, "schema_name", "public")
