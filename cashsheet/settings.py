@@ -22,13 +22,9 @@ def env_bool(name: str, default: bool = False) -> bool:
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if (
-        not DEBUG
-        and not env_bool("CASHSHEET_INSECURE_DEV_KEY", False)
-        and os.environ.get("CASHSHEET_ENV") == "production"
-    ):
-        raise RuntimeError("SECRET_KEY must be set in production")
-    # Development fallback only: tokens are hashed with SHA-256 and do not depend on this key.
+    if os.environ.get("CASHSHEET_ENV") == "production":
+        raise RuntimeError("SECRET_KEY must be set when CASHSHEET_ENV=production")
+    # Development only. API tokens are SHA-256 digests and do not depend on this key.
     SECRET_KEY = "dev-insecure-cashsheet-key-change-me"
 
 CASHSHEET_BASE_DOMAIN = os.environ.get("CASHSHEET_BASE_DOMAIN", "localhost").lower().strip(".")

@@ -1,5 +1,6 @@
 """Serializer pieces every resource shares."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -29,6 +30,25 @@ class AddressSerializer(serializers.Serializer):
                     }
                 )
         return super().to_internal_value(data)
+
+
+@extend_schema_field(AddressSerializer)
+class AddressField(serializers.JSONField):
+    """An address validated by AddressSerializer on input and rendered as stored (no per-key work on lists)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("Expected an object with line1, line2, city, region, postal_code, country.")
+        checked = AddressSerializer(data=data)
+        checked.is_valid(raise_exception=True)
+        return dict(checked.validated_data)
+
+    def to_representation(self, value):
+        return value
 
 
 class ResourceSerializer(serializers.ModelSerializer):

@@ -1,14 +1,14 @@
 from rest_framework import serializers
 
 from cashsheet.api.fields import NullableCharField
-from cashsheet.api.serializers import AddressSerializer, ResourceSerializer
+from cashsheet.api.serializers import AddressField, ResourceSerializer
 from sales.models import Customer
 
 
 class CustomerSerializer(ResourceSerializer):
     external_ref = NullableCharField(max_length=100)
-    billing_address = AddressSerializer(required=False)
-    shipping_address = AddressSerializer(required=False)
+    billing_address = AddressField()
+    shipping_address = AddressField()
     credit_limit = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
 
     class Meta:
