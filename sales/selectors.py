@@ -1,9 +1,18 @@
 """Reads for sales: querysets with their joins applied, so list endpoints run a fixed query count."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from sales.models import Customer
+from sales.models import Customer, SalesOrder, SalesOrderAllocation, SalesOrderLine
 
 
 def customer_list() -> QuerySet[Customer]:
     return Customer.objects.all()
+
+
+def sales_order_list() -> QuerySet[SalesOrder]:
+    lines = SalesOrderLine.objects.select_related("item", "facility", "source_facility").prefetch_related(
+        Prefetch("allocations", queryset=SalesOrderAllocation.objects.select_related("source_facility"))
+    )
+    return SalesOrder.objects.select_related("customer", "facility").prefetch_related(
+        Prefetch("lines", queryset=lines)
+    )

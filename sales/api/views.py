@@ -1,11 +1,15 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from cashsheet.api.exceptions import InvalidInput
 from cashsheet.api.viewsets import ResourceViewSet
 from sales import selectors, services
+from sales.api.order_serializers import SalesOrderCreateSerializer, SalesOrderPatchSerializer, SalesOrderSerializer
 from sales.api.serializers import CustomerSerializer
-from sales.filters import CustomerFilterSet
+from sales.filters import CustomerFilterSet, SalesOrderFilterSet
+from sales.services import orders as services_orders
 
 CUSTOMER_EXAMPLE = OpenApiExample(
     "Customer",
@@ -60,3 +64,91 @@ class CustomerViewSet(ResourceViewSet):
         serializer.is_valid(raise_exception=True)
         customer = services.customer_update(customer=customer, **serializer.validated_data)
         return Response(self.get_serializer(customer).data)
+
+
+SALES_ORDER_EXAMPLE = OpenApiExample(
+    "Portal order",
+    value={
+        "customer": 42,
+        "facility": 1,
+        "external_ref": "portal-ord-9001",
+        "delivery_date": "2026-03-14",
+        "status": "confirmed",
+        "lines": [
+            {"imps_code": "112A", "quantity_lb": "2400.00"},
+            {"item": 7, "quantity_lb": 600, "price_per_lb": "11.2500", "delivery_date": "2026-03-15"},
+        ],
+    },
+    request_only=True,
+)
+SHIP_EXAMPLE = OpenApiExample(
+    "Ship with catch weights",
+    value={"status": "shipped", "lines": [{"id": 101, "shipped_lb": "2391.40"}, {"id": 102, "shipped_lb": 612}]},
+    request_only=True,
+)
+
+
+def _line_inputs(lines) -> list:
+    return [services_orders.LineInput(**line) for line in lines]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List sales orders", tags=["sales-orders"]),
+    retrieve=extend_schema(summary="Read a sales order", tags=["sales-orders"]),
+    create=extend_schema(
+        summary="Create a sales order", tags=["sales-orders"], request=SalesOrderCreateSerializer,
+        responses={201: SalesOrderSerializer}, examples=[SALES_ORDER_EXAMPLE],
+        description=("Draft by default; `\"status\": \"confirmed\"` confirms at once (ATP reserves every line, or "
+                     "409 with per-line ATP results). A known `external_ref` answers 409 with `existing_id`."),
+    ),
+    partial_update=extend_schema(
+        summary="Edit a draft or move the status", tags=["sales-orders"], request=SalesOrderPatchSerializer,
+        responses={200: SalesOrderSerializer}, examples=[SHIP_EXAMPLE],
+        description=("`{\"status\": \"confirmed\"|\"shipped\"|\"invoiced\"|\"cancelled\"}`; shipping takes "
+                     "`lines: [{id, shipped_lb}]` within the silo's catch-weight tolerance. Other transitions "
+                     "are 409 naming the current state and the allowed next ones."),
+    ),
+    invoice=extend_schema(summary="Invoice a shipped order", tags=["sales-orders"], request=None,
+                          responses={200: SalesOrderSerializer}),
+)
+class SalesOrderViewSet(ResourceViewSet):
+    serializer_class = SalesOrderSerializer
+    filterset_class = SalesOrderFilterSet
+    search_fields = ["number", "external_ref", "customer__name"]
+    ordering_fields = ["created_at", "updated_at", "id", "order_date", "delivery_date", "number"]
+    action_permissions = {"invoice": ["sales.change_salesorder"]}
+
+    def get_queryset(self):
+        return selectors.sales_order_list()
+
+    def _render(self, order, status_code=status.HTTP_200_OK):
+        return Response(SalesOrderSerializer(selectors.sales_order_list().get(pk=order.pk)).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        data = SalesOrderCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        attrs = dict(data.validated_data)
+        lines = _line_inputs(attrs.pop("lines"))
+        order = services.sales_order_create(lines=lines, actor=request.user, **attrs)
+        return self._render(order, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        order = self.get_object()
+        data = SalesOrderPatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        attrs = dict(data.validated_data)
+        if "status" in attrs:
+            shipped = {line["id"]: line["shipped_lb"] for line in attrs.get("lines", [])}
+            if len(shipped) != len(attrs.get("lines", [])):
+                raise InvalidInput("Each line id may appear once.", field="lines")
+            order = services.sales_order_transition(order=order, status=attrs["status"], shipped=shipped,
+                                                    ship_date=attrs.get("ship_date"), actor=request.user)
+        else:
+            lines = attrs.pop("lines", None)
+            order = services.sales_order_update(order=order, lines=_line_inputs(lines) if lines else None, **attrs)
+        return self._render(order)
+
+    @action(detail=True, methods=["post"])
+    def invoice(self, request, *args, **kwargs):
+        order = services.sales_order_invoice(order=self.get_object(), actor=request.user)
+        return self._render(order)
