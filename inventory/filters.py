@@ -37,7 +37,15 @@ def FacilityRef(field_name="facility"):  # noqa: N802 - reads like a filter clas
 
 
 def ItemRef(field_name="item"):  # noqa: N802
-    return _RefFilter(field_name=field_name, code_field="imps_code", help_text="Item id or imps_code, e.g. 112A.")
+    # Ids only: IMPS codes are often all digits ("103"), so "id or code" would be ambiguous;
+    # each item filter has an `..imps_code` sibling instead.
+    return django_filters.NumberFilter(field_name=f"{field_name}_id", help_text="Item id.")
+
+
+def ImpsCode(field_name="item"):  # noqa: N802
+    return django_filters.CharFilter(
+        field_name=f"{field_name}__imps_code", lookup_expr="iexact", help_text="Item imps_code, e.g. 112A."
+    )
 
 
 class FacilityFilterSet(ResourceFilterSet):
@@ -77,8 +85,12 @@ class VendorFilterSet(ResourceFilterSet):
 
 class CuttingPatternFilterSet(ResourceFilterSet):
     input_item = ItemRef("input_item")
+    input_imps_code = ImpsCode("input_item")
     facility = django_filters.CharFilter(method="filter_facility", help_text="Facility id or code that may run it.")
-    output_item = django_filters.CharFilter(method="filter_output", help_text="Output item id or imps_code.")
+    output_item = django_filters.NumberFilter(field_name="outputs__item_id", distinct=True, help_text="Output item id.")
+    output_imps_code = django_filters.CharFilter(
+        field_name="outputs__item__imps_code", lookup_expr="iexact", distinct=True, help_text="Output imps_code."
+    )
 
     class Meta:
         model = CuttingPattern
@@ -88,15 +100,11 @@ class CuttingPatternFilterSet(ResourceFilterSet):
         cond = Q(facilities__id=int(value)) if value.isdigit() else Q(facilities__code__iexact=value)
         return qs.filter(cond).distinct()
 
-    def filter_output(self, qs, name, value):
-        cond = Q(outputs__item_id=int(value)) if value.isdigit() else Q(outputs__item__imps_code__iexact=value)
-        return qs.filter(cond).distinct()
-
 
 class StockMovementFilterSet(ResourceFilterSet):
     facility = FacilityRef()
     item = ItemRef()
-    imps_code = django_filters.CharFilter(field_name="item__imps_code", lookup_expr="iexact")
+    imps_code = ImpsCode()
     kind = django_filters.MultipleChoiceFilter(choices=MovementKind.choices)
     lot = django_filters.CharFilter(field_name="lot_code", lookup_expr="iexact")
     lot_code = django_filters.CharFilter(field_name="lot_code", lookup_expr="iexact")
@@ -115,7 +123,7 @@ class StockBalanceFilterSet(django_filters.FilterSet):
 
     facility = FacilityRef()
     item = ItemRef()
-    imps_code = django_filters.CharFilter(field_name="item__imps_code", lookup_expr="iexact")
+    imps_code = ImpsCode()
     as_of = django_filters.DateFilter(method="filter_noop", help_text="Balances at the close of this date.")
 
     class Meta:

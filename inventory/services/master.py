@@ -168,6 +168,12 @@ def item_update(*, item: Item, **data) -> Item:
 # --- Vendors ------------------------------------------------------------------------------------
 
 
+def _vendor_normalise(data: dict) -> None:
+    # A blank external_ref is "none", stored NULL so the unique-when-set constraint ignores it.
+    if "external_ref" in data and not (data["external_ref"] or "").strip():
+        data["external_ref"] = None
+
+
 def _vendor_check_unique(*, code: str | None, external_ref: str | None, instance: Vendor | None = None) -> None:
     if code is not None:
         ensure_unique(
@@ -186,6 +192,7 @@ def _vendor_check_unique(*, code: str | None, external_ref: str | None, instance
 @transaction.atomic
 def vendor_create(**data) -> Vendor:
     _check_fields(data, VENDOR_FIELDS, "vendor")
+    _vendor_normalise(data)
     _vendor_check_unique(code=data.get("code"), external_ref=data.get("external_ref"))
     return _save(Vendor(), data, creating=True)
 
@@ -193,6 +200,7 @@ def vendor_create(**data) -> Vendor:
 @transaction.atomic
 def vendor_update(*, vendor: Vendor, **data) -> Vendor:
     _check_fields(data, VENDOR_FIELDS, "vendor")
+    _vendor_normalise(data)
     _vendor_check_unique(code=data.get("code"), external_ref=data.get("external_ref"), instance=vendor)
     return _save(vendor, data, creating=False)
 
@@ -209,8 +217,10 @@ def _pattern_validate(*, input_item: Item, outputs: list[dict] | None, facilitie
         total = Decimal("0")
         for index, output in enumerate(outputs):
             item, fraction = output["item"], output["yield_fraction"]
-            if fraction <= 0:
-                raise InvalidInput("yield_fraction must be greater than 0.", field=f"outputs.{index}.yield_fraction")
+            if not 0 < fraction <= 1:
+                raise InvalidInput(
+                    "yield_fraction must be greater than 0 and at most 1.", field=f"outputs.{index}.yield_fraction"
+                )
             if item.pk == input_item.pk:
                 raise InvalidInput("An output cannot be the input item.", field=f"outputs.{index}.item")
             if item.pk in seen:
