@@ -18,8 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 migrate: install
-	$(PY) manage.py migrate_schemas --shared --verbosity 0
-	$(PY) manage.py migrate_schemas --executor parallel --verbosity 0
+	$(PY) manage.py migrate_all --verbosity 0
 
 ## demo: install, start embedded services, migrate, seed silo `blythe`, serve on 127.0.0.1:8000 with a worker
 demo: migrate

@@ -134,7 +134,7 @@ def live_admin_token(live_silo, django_db_blocker) -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server(django_db_setup, django_db_blocker):
+def http_server(django_db_setup, django_db_blocker):
     """A real gunicorn (2 workers) serving the test database. Use the silo's host in the Host header."""
     from cashsheet.testing.servers import Gunicorn
 
@@ -145,14 +145,14 @@ def live_server(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def live_http(live_server, live_silo, live_admin_token):
+def live_http(http_server, live_silo, live_admin_token):
     """A requests.Session aimed at the live server as the `live` silo's admin: call .get("/api/v2/...")."""
     import requests
 
     class Session(requests.Session):
         def request(self, method, url, *args, **kwargs):
             if url.startswith("/"):
-                url = live_server.url + url
+                url = http_server.url + url
             return super().request(method, url, *args, **kwargs)
 
     session = Session()

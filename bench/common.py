@@ -31,8 +31,7 @@ def percentile(values: list[float], pct: float) -> float:
 
 def summary_ms(samples_s: list[float]) -> str:
     ms = [s * 1000 for s in samples_s]
-    return (f"n={len(ms)} p50={statistics.median(ms):.2f} ms p99={percentile(ms, 99):.2f} ms "
-            f"max={max(ms):.2f} ms")
+    return f"n={len(ms)} p50={statistics.median(ms):.2f} ms p99={percentile(ms, 99):.2f} ms max={max(ms):.2f} ms"
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -55,5 +54,10 @@ def wrk(url: str, headers: dict[str, str], *, seconds: int = 15, connections: in
     p50 = _to_ms(re.search(r"\s50%\s+(\S+)", out).group(1))
     p99 = _to_ms(re.search(r"\s99%\s+(\S+)", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "non_2xx": int(non2xx.group(1)) if non2xx else 0,
-            "command": " ".join(cmd + [url])}
+    return {
+        "rps": rps,
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+        "command": " ".join(cmd + [url]),
+    }

@@ -42,7 +42,9 @@ class AddressField(serializers.JSONField):
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):
-            raise serializers.ValidationError("Expected an object with line1, line2, city, region, postal_code, country.")
+            raise serializers.ValidationError(
+                "Expected an object with line1, line2, city, region, postal_code, country."
+            )
         checked = AddressSerializer(data=data)
         checked.is_valid(raise_exception=True)
         return dict(checked.validated_data)

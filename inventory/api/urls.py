@@ -1,5 +1,13 @@
 from cashsheet.api.routers import ApiRouter
+from inventory.api import views
 
 router = ApiRouter()
+router.register("facilities", views.FacilityViewSet, basename="facility")
+router.register("transfer-lanes", views.TransferLaneViewSet, basename="transferlane")
+router.register("items", views.ItemViewSet, basename="item")
+router.register("cutting-patterns", views.CuttingPatternViewSet, basename="cuttingpattern")
+router.register("vendors", views.VendorViewSet, basename="vendor")
+router.register("stock-movements", views.StockMovementViewSet, basename="stockmovement")
+router.register("stock-balances", views.StockBalanceViewSet, basename="stockbalance")
 
 urlpatterns = router.urls

@@ -1,0 +1,190 @@
+import zoneinfo
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from cashsheet.api.fields import NullableCharField
+from cashsheet.api.serializers import AddressSerializer, ResourceSerializer
+from inventory.models import (
+    CuttingPattern,
+    CuttingPatternOutput,
+    Facility,
+    Item,
+    MovementKind,
+    StockDay,
+    StockMovement,
+    TransferLane,
+    Vendor,
+)
+
+TIMESTAMPS = ["id", "created_at", "updated_at"]
+
+
+def _not_blank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise serializers.ValidationError("May not be blank.")
+    return value
+
+
+class FacilitySerializer(ResourceSerializer):
+    address = AddressSerializer(required=False)
+    daily_capacity_lb = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal(0), required=False)
+
+    class Meta:
+        model = Facility
+        fields = ["id", "code", "name", "address", "timezone", "can_break", "daily_capacity_lb", "active"]
+        fields += ["created_at", "updated_at"]
+        read_only_fields = TIMESTAMPS
+        validators: list = []
+        extra_kwargs = {"code": {"validators": []}}
+
+    def validate_code(self, value: str) -> str:
+        value = _not_blank(value).upper()
+        if not value.replace("_", "").replace("-", "").isalnum():
+            raise serializers.ValidationError("Use letters, digits, '-' or '_' only, e.g. BLYTHE.")
+        return value
+
+    def validate_timezone(self, value: str) -> str:
+        if value not in zoneinfo.available_timezones():
+            raise serializers.ValidationError(f"'{value}' is not an IANA time zone, e.g. America/Chicago.")
+        return value
+
+
+class TransferLaneSerializer(ResourceSerializer):
+    from_facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.all())
+    to_facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.all())
+    from_facility_code = serializers.CharField(source="from_facility.code", read_only=True)
+    to_facility_code = serializers.CharField(source="to_facility.code", read_only=True)
+    cost_per_lb = serializers.DecimalField(max_digits=12, decimal_places=4, min_value=Decimal(0), required=False)
+
+    class Meta:
+        model = TransferLane
+        fields = ["id", "from_facility", "from_facility_code", "to_facility", "to_facility_code"]
+        fields += ["lead_time_days", "cost_per_lb", "active", "created_at", "updated_at"]
+        read_only_fields = TIMESTAMPS
+        validators: list = []
+
+
+class ItemSerializer(ResourceSerializer):
+    list_price_per_lb = serializers.DecimalField(max_digits=12, decimal_places=4, min_value=Decimal(0), required=False)
+    standard_cost_per_lb = serializers.DecimalField(
+        max_digits=12, decimal_places=4, min_value=Decimal(0), required=False
+    )
+
+    class Meta:
+        model = Item
+        fields = ["id", "imps_code", "description", "species", "category", "grade", "unit"]
+        fields += ["list_price_per_lb", "standard_cost_per_lb", "active", "created_at", "updated_at"]
+        read_only_fields = [*TIMESTAMPS, "unit"]
+        validators: list = []
+        extra_kwargs = {"imps_code": {"validators": []}}
+
+    def validate_imps_code(self, value: str) -> str:
+        return _not_blank(value).upper()
+
+
+class VendorSerializer(ResourceSerializer):
+    external_ref = NullableCharField(max_length=100)
+    address = AddressSerializer(required=False)
+
+    class Meta:
+        model = Vendor
+        fields = ["id", "code", "name", "contact_name", "email", "phone", "address", "payment_terms_days"]
+        fields += ["tax_id", "external_ref", "active", "created_at", "updated_at"]
+        read_only_fields = TIMESTAMPS
+        validators: list = []
+
+    def validate_code(self, value: str) -> str:
+        return _not_blank(value)
+
+
+class CuttingPatternOutputSerializer(serializers.ModelSerializer):
+    item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
+    imps_code = serializers.CharField(source="item.imps_code", read_only=True)
+    # Range checks (> 0, sum <= 1) are the service's, so every caller gets the same 400.
+    yield_fraction = serializers.DecimalField(max_digits=6, decimal_places=5)
+
+    class Meta:
+        model = CuttingPatternOutput
+        fields = ["item", "imps_code", "yield_fraction"]
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+        return super().to_internal_value(data)
+
+
+class CuttingPatternSerializer(ResourceSerializer):
+    input_item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
+    input_imps_code = serializers.CharField(source="input_item.imps_code", read_only=True)
+    outputs = CuttingPatternOutputSerializer(many=True)
+    facilities = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.all(), many=True, required=False)
+    processing_cost_per_lb = serializers.DecimalField(
+        max_digits=12, decimal_places=4, min_value=Decimal(0), required=False
+    )
+    yield_total = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CuttingPattern
+        fields = ["id", "code", "name", "input_item", "input_imps_code", "outputs", "yield_total"]
+        fields += ["processing_cost_per_lb", "facilities", "active", "created_at", "updated_at"]
+        read_only_fields = TIMESTAMPS
+        validators: list = []
+
+    def get_yield_total(self, obj) -> str:
+        return str(sum((o.yield_fraction for o in obj.outputs.all()), Decimal("0.00000")))
+
+    def validate_code(self, value: str) -> str:
+        return _not_blank(value).upper()
+
+
+class StockMovementSerializer(ResourceSerializer):
+    """A movement as read, and the POST body that creates one (or a transfer's two legs)."""
+
+    facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.all())
+    facility_code = serializers.CharField(source="facility.code", read_only=True)
+    item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
+    imps_code = serializers.CharField(source="item.imps_code", read_only=True)
+    kind = serializers.ChoiceField(choices=MovementKind.choices)
+    direction = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Only for kind=adjustment: 1 into stock, -1 out of stock."
+    )
+    # Range checks are the service's (one 400 for every caller); the field only parses the decimal.
+    quantity_lb = serializers.DecimalField(max_digits=12, decimal_places=2)
+    unit_cost_per_lb = serializers.DecimalField(max_digits=12, decimal_places=4, required=False, allow_null=True)
+    to_facility = serializers.PrimaryKeyRelatedField(
+        queryset=Facility.objects.all(),
+        write_only=True,
+        required=False,
+        help_text="For kind=transfer_out: the destination; its lane gives the in leg's date.",
+    )
+
+    class Meta:
+        model = StockMovement
+        fields = ["id", "facility", "facility_code", "item", "imps_code", "kind", "direction", "quantity_lb"]
+        fields += ["effective_date", "lot_code", "unit_cost_per_lb", "value", "memo", "lane", "transfer_pair"]
+        fields += ["to_facility", "source_type", "source_id", "created_at", "updated_at"]
+        read_only_fields = [*TIMESTAMPS, "value", "lane", "transfer_pair", "source_type", "source_id"]
+        validators: list = []
+
+
+class StockBalanceSerializer(serializers.ModelSerializer):
+    """One facility and item: on-hand and value at the close of `as_of` (from the kept day table)."""
+
+    facility = serializers.IntegerField(source="facility_id")
+    facility_code = serializers.CharField(source="facility.code")
+    item = serializers.IntegerField(source="item_id")
+    imps_code = serializers.CharField(source="item.imps_code")
+    description = serializers.CharField(source="item.description")
+    on_hand_lb = serializers.DecimalField(source="closing_lb", max_digits=12, decimal_places=2)
+    value = serializers.DecimalField(source="closing_value", max_digits=14, decimal_places=2)
+    last_movement_date = serializers.DateField(source="date")
+
+    class Meta:
+        model = StockDay
+        fields = ["facility", "facility_code", "item", "imps_code", "description", "on_hand_lb", "value"]
+        fields += ["last_movement_date"]
+        read_only_fields = fields

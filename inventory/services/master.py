@@ -1,0 +1,288 @@
+"""Writes for inventory master data: facilities, transfer lanes, items, vendors, cutting patterns."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from cashsheet.api.exceptions import Conflict, InvalidInput
+from cashsheet.api.services import ensure_unique
+from inventory.locks import item_lock
+from inventory.models import CuttingPattern, CuttingPatternOutput, Facility, Item, StockMovement, TransferLane, Vendor
+
+FACILITY_FIELDS = frozenset({"code", "name", "address", "timezone", "can_break", "daily_capacity_lb", "active"})
+LANE_FIELDS = frozenset({"from_facility", "to_facility", "lead_time_days", "cost_per_lb", "active"})
+ITEM_FIELDS = frozenset(
+    {
+        "imps_code",
+        "description",
+        "species",
+        "category",
+        "grade",
+        "list_price_per_lb",
+        "standard_cost_per_lb",
+        "active",
+    }
+)
+VENDOR_FIELDS = frozenset(
+    {
+        "code",
+        "name",
+        "contact_name",
+        "email",
+        "phone",
+        "address",
+        "payment_terms_days",
+        "tax_id",
+        "external_ref",
+        "active",
+    }
+)
+PATTERN_FIELDS = frozenset({"code", "name", "input_item", "processing_cost_per_lb", "active"})
+
+
+def _check_fields(data: dict, allowed: frozenset, label: str) -> None:
+    unknown = set(data) - allowed
+    if unknown:
+        raise TypeError(f"unknown {label} fields: {sorted(unknown)}")
+
+
+def _save(instance, data: dict, *, creating: bool):
+    for name, value in data.items():
+        setattr(instance, name, value)
+    instance.full_clean(validate_constraints=False)
+    if creating:
+        instance.save()
+    else:
+        instance.save(update_fields=[*data.keys(), "updated_at"])
+    return instance
+
+
+# --- Facilities ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def facility_create(**data) -> Facility:
+    _check_fields(data, FACILITY_FIELDS, "facility")
+    data["code"] = data["code"].strip().upper()
+    ensure_unique(Facility.objects.filter(code=data["code"]), field="code", value=data["code"], label="facility")
+    return _save(Facility(), data, creating=True)
+
+
+@transaction.atomic
+def facility_update(*, facility: Facility, **data) -> Facility:
+    _check_fields(data, FACILITY_FIELDS, "facility")
+    if "code" in data:
+        data["code"] = data["code"].strip().upper()
+        ensure_unique(
+            Facility.objects.filter(code=data["code"]),
+            field="code",
+            value=data["code"],
+            label="facility",
+            exclude=facility,
+        )
+    return _save(facility, data, creating=False)
+
+
+# --- Transfer lanes -----------------------------------------------------------------------------
+
+
+def _lane_check(*, from_facility: Facility, to_facility: Facility, instance: TransferLane | None = None) -> None:
+    if from_facility.pk == to_facility.pk:
+        raise InvalidInput("A lane joins two different facilities.", field="to_facility")
+    existing = TransferLane.objects.filter(from_facility=from_facility, to_facility=to_facility)
+    ensure_unique(
+        existing,
+        field="to_facility",
+        value=f"{from_facility.code}->{to_facility.code}",
+        label="transfer lane",
+        exclude=instance,
+    )
+
+
+@transaction.atomic
+def transfer_lane_create(**data) -> TransferLane:
+    _check_fields(data, LANE_FIELDS, "transfer lane")
+    _lane_check(from_facility=data["from_facility"], to_facility=data["to_facility"])
+    return _save(TransferLane(), data, creating=True)
+
+
+@transaction.atomic
+def transfer_lane_update(*, lane: TransferLane, **data) -> TransferLane:
+    _check_fields(data, LANE_FIELDS, "transfer lane")
+    if "from_facility" in data or "to_facility" in data:
+        _lane_check(
+            from_facility=data.get("from_facility", lane.from_facility),
+            to_facility=data.get("to_facility", lane.to_facility),
+            instance=lane,
+        )
+    return _save(lane, data, creating=False)
+
+
+# --- Items --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_create(**data) -> Item:
+    _check_fields(data, ITEM_FIELDS, "item")
+    data["imps_code"] = data["imps_code"].strip().upper()
+    ensure_unique(
+        Item.objects.filter(imps_code__iexact=data["imps_code"]),
+        field="imps_code",
+        value=data["imps_code"],
+        label="item",
+    )
+    return _save(Item(), data, creating=True)
+
+
+@transaction.atomic
+def item_update(*, item: Item, **data) -> Item:
+    """Update an item. Its imps_code is frozen once any stock of it has moved (409).
+
+    Stock, orders and reports refer to items by imps_code; renaming one under existing movements
+    would silently re-label history.
+    """
+    _check_fields(data, ITEM_FIELDS, "item")
+    if "imps_code" in data:
+        data["imps_code"] = data["imps_code"].strip().upper()
+        if data["imps_code"] != item.imps_code:
+            item_lock(item_id=item.pk)
+            if StockMovement.objects.filter(item_id=item.pk).exists():
+                raise Conflict(
+                    f"imps_code of {item.imps_code} cannot change: stock of it has moved.",
+                    field="imps_code",
+                )
+            ensure_unique(
+                Item.objects.filter(imps_code__iexact=data["imps_code"]),
+                field="imps_code",
+                value=data["imps_code"],
+                label="item",
+                exclude=item,
+            )
+        else:
+            del data["imps_code"]
+    return _save(item, data, creating=False)
+
+
+# --- Vendors ------------------------------------------------------------------------------------
+
+
+def _vendor_normalise(data: dict) -> None:
+    # A blank external_ref is "none", stored NULL so the unique-when-set constraint ignores it.
+    if "external_ref" in data and not (data["external_ref"] or "").strip():
+        data["external_ref"] = None
+
+
+def _vendor_check_unique(*, code: str | None, external_ref: str | None, instance: Vendor | None = None) -> None:
+    if code is not None:
+        ensure_unique(
+            Vendor.objects.filter(code__iexact=code), field="code", value=code, label="vendor", exclude=instance
+        )
+    if external_ref is not None:
+        ensure_unique(
+            Vendor.objects.filter(external_ref=external_ref),
+            field="external_ref",
+            value=external_ref,
+            label="vendor",
+            exclude=instance,
+        )
+
+
+@transaction.atomic
+def vendor_create(**data) -> Vendor:
+    _check_fields(data, VENDOR_FIELDS, "vendor")
+    _vendor_normalise(data)
+    _vendor_check_unique(code=data.get("code"), external_ref=data.get("external_ref"))
+    return _save(Vendor(), data, creating=True)
+
+
+@transaction.atomic
+def vendor_update(*, vendor: Vendor, **data) -> Vendor:
+    _check_fields(data, VENDOR_FIELDS, "vendor")
+    _vendor_normalise(data)
+    _vendor_check_unique(code=data.get("code"), external_ref=data.get("external_ref"), instance=vendor)
+    return _save(vendor, data, creating=False)
+
+
+# --- Cutting patterns ---------------------------------------------------------------------------
+
+
+def _pattern_validate(*, input_item: Item, outputs: list[dict] | None, facilities: list[Facility] | None) -> None:
+    """Yields: each > 0, no item twice, not the input itself, sum <= 1 (the rest is shrink)."""
+    if outputs is not None:
+        if not outputs:
+            raise InvalidInput("A cutting pattern needs at least one output.", field="outputs")
+        seen: set[int] = set()
+        total = Decimal("0")
+        for index, output in enumerate(outputs):
+            item, fraction = output["item"], output["yield_fraction"]
+            if not 0 < fraction <= 1:
+                raise InvalidInput(
+                    "yield_fraction must be greater than 0 and at most 1.", field=f"outputs.{index}.yield_fraction"
+                )
+            if item.pk == input_item.pk:
+                raise InvalidInput("An output cannot be the input item.", field=f"outputs.{index}.item")
+            if item.pk in seen:
+                raise InvalidInput(f"{item.imps_code} is listed twice.", field=f"outputs.{index}.item")
+            seen.add(item.pk)
+            total += fraction
+        if total > 1:
+            raise InvalidInput(
+                f"Output yields sum to {total}; they may not exceed 1 (the remainder is shrink).",
+                field="outputs",
+                yield_total=str(total),
+            )
+    for index, facility in enumerate(facilities or []):
+        if not facility.can_break:
+            raise InvalidInput(f"{facility.code} cannot break carcasses or primals.", field=f"facilities.{index}")
+
+
+def _pattern_set_children(pattern: CuttingPattern, outputs: list[dict] | None, facilities: list | None) -> None:
+    if outputs is not None:
+        pattern.outputs.all().delete()
+        CuttingPatternOutput.objects.bulk_create(
+            [CuttingPatternOutput(pattern=pattern, item=o["item"], yield_fraction=o["yield_fraction"]) for o in outputs]
+        )
+    if facilities is not None:
+        pattern.facilities.set(facilities)
+
+
+@transaction.atomic
+def cutting_pattern_create(*, outputs: list[dict], facilities: list[Facility] | None = None, **data) -> CuttingPattern:
+    """Create a pattern with its outputs ([{"item": Item, "yield_fraction": Decimal}]) and facilities."""
+    _check_fields(data, PATTERN_FIELDS, "cutting pattern")
+    data["code"] = data["code"].strip().upper()
+    ensure_unique(
+        CuttingPattern.objects.filter(code__iexact=data["code"]), field="code", value=data["code"], label="pattern"
+    )
+    _pattern_validate(input_item=data["input_item"], outputs=outputs, facilities=facilities)
+    pattern = _save(CuttingPattern(), data, creating=True)
+    _pattern_set_children(pattern, outputs, facilities or [])
+    return pattern
+
+
+@transaction.atomic
+def cutting_pattern_update(
+    *, pattern: CuttingPattern, outputs: list[dict] | None = None, facilities: list[Facility] | None = None, **data
+) -> CuttingPattern:
+    """Update a pattern; `outputs` or `facilities`, when given, replace the current ones."""
+    _check_fields(data, PATTERN_FIELDS, "cutting pattern")
+    if "code" in data:
+        data["code"] = data["code"].strip().upper()
+        ensure_unique(
+            CuttingPattern.objects.filter(code__iexact=data["code"]),
+            field="code",
+            value=data["code"],
+            label="pattern",
+            exclude=pattern,
+        )
+    input_item = data.get("input_item", pattern.input_item)
+    if outputs is None and "input_item" in data:
+        outputs_check = [{"item": o.item, "yield_fraction": o.yield_fraction} for o in pattern.outputs.all()]
+        _pattern_validate(input_item=input_item, outputs=outputs_check, facilities=facilities)
+    else:
+        _pattern_validate(input_item=input_item, outputs=outputs, facilities=facilities)
+    pattern = _save(pattern, data, creating=False)
+    _pattern_set_children(pattern, outputs, facilities)
+    return pattern

@@ -1,0 +1,56 @@
+"""The demo silo's inventory: realistic, deterministic and idempotent."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.apps import apps
+
+from inventory import selectors
+from inventory.models import CuttingPattern, Facility, Item, StockMovement, TransferLane, Vendor
+
+
+def _snapshot():
+    return {
+        "facilities": sorted(Facility.objects.values_list("code", "can_break")),
+        "lanes": TransferLane.objects.count(),
+        "items": sorted(Item.objects.values_list("imps_code", "list_price_per_lb", "standard_cost_per_lb")),
+        "patterns": sorted(
+            (
+                p.code,
+                p.input_item.imps_code,
+                tuple(sorted((o.item.imps_code, o.yield_fraction) for o in p.outputs.all())),
+            )
+            for p in CuttingPattern.objects.all()
+        ),
+        "movements": sorted(
+            StockMovement.objects.values_list("facility__code", "item__imps_code", "quantity_lb", "value")
+        ),
+        "vendors": sorted(Vendor.objects.values_list("code", flat=True)),
+    }
+
+
+def test_demo_seed_is_realistic_and_idempotent(silo):
+    config = apps.get_app_config("inventory")
+    assert config.demo_seed_order == 20
+    config.demo_seed(silo)
+    first = _snapshot()
+    assert "created" in config.demo_seed(silo)
+    assert _snapshot() == first  # the second run creates nothing
+
+    assert {"BLYTHE", "OMAHA", "DENVER"} <= {code for code, _ in first["facilities"]}
+    assert first["lanes"] == 6
+    codes = {code for code, _, _ in first["items"]}
+    assert len(codes) >= 25
+    assert {"103", "174", "112A", "116A", "120", "167A", "180", "184", "189A", "193"} <= codes
+    for code, price, cost in first["items"]:
+        assert price > cost > 0, code
+    for pattern in CuttingPattern.objects.all():
+        total = sum(o.yield_fraction for o in pattern.outputs.all())
+        assert Decimal("0.8") < total <= 1, pattern.code
+        assert all(f.can_break for f in pattern.facilities.all())
+    blythe, ribeye = Facility.objects.get(code="BLYTHE"), Item.objects.get(imps_code="112A")
+    # The help page's ATP example (2400 lb of 112A at BLYTHE on 2026-03-14) has stock behind it.
+    assert selectors.stock_on_hand(facility=blythe, item=ribeye, as_of=date(2026, 3, 14)) >= Decimal("2400")
+    for code in ("BLYTHE", "OMAHA", "DENVER"):
+        assert StockMovement.objects.filter(facility__code=code, kind="receipt").exists()
+    assert len(first["vendors"]) >= 3
