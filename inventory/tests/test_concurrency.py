@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import connection
 from rest_framework.test import APIClient
 
-from conftest import unique
+from cashsheet.testing import unique
 from inventory import selectors, services
 from inventory.models import StockBalance, StockMovement
 
