@@ -119,22 +119,23 @@ SELECT date FROM {_DAY} WHERE facility_id = %(f)s AND item_id = %(i)s AND date >
 ORDER BY date LIMIT 1
 """
 
-# The day row for D starts from the closing of the latest earlier day (or zero), then the update
-# below adds the movement to it and every later row in one statement.
-_ENSURE_DAY_SQL = f"""
-INSERT INTO {_DAY} (facility_id, item_id, date, closing_lb, closing_value)
-SELECT %(f)s, %(i)s, %(d)s, COALESCE(p.closing_lb, 0), COALESCE(p.closing_value, 0)
+# One statement moves the days: later rows shift by the movement, and the row for D is created
+# from the latest earlier closing (or zero) plus the movement, or shifted when it exists. The CTE
+# and the INSERT touch disjoint rows (date > D vs date = D), so neither needs to see the other.
+_MOVE_DAYS_SQL = f"""
+WITH later AS (
+  UPDATE {_DAY} SET closing_lb = closing_lb + %(q)s, closing_value = closing_value + %(v)s
+  WHERE facility_id = %(f)s AND item_id = %(i)s AND date > %(d)s
+)
+INSERT INTO {_DAY} AS day (facility_id, item_id, date, closing_lb, closing_value)
+SELECT %(f)s, %(i)s, %(d)s, COALESCE(p.closing_lb, 0) + %(q)s, COALESCE(p.closing_value, 0) + %(v)s
 FROM (SELECT 1) AS one
 LEFT JOIN LATERAL (
   SELECT closing_lb, closing_value FROM {_DAY}
   WHERE facility_id = %(f)s AND item_id = %(i)s AND date < %(d)s ORDER BY date DESC LIMIT 1
 ) AS p ON true
-ON CONFLICT (facility_id, item_id, date) DO NOTHING
-"""
-
-_SHIFT_DAYS_SQL = f"""
-UPDATE {_DAY} SET closing_lb = closing_lb + %(q)s, closing_value = closing_value + %(v)s
-WHERE facility_id = %(f)s AND item_id = %(i)s AND date >= %(d)s
+ON CONFLICT (facility_id, item_id, date) DO UPDATE
+  SET closing_lb = day.closing_lb + %(q)s, closing_value = day.closing_value + %(v)s
 """
 
 
@@ -201,8 +202,7 @@ def _apply(
 
     with connection.cursor() as cursor:
         params = {"f": facility.pk, "i": item.pk, "d": effective_date, "q": signed, "v": value}
-        cursor.execute(_ENSURE_DAY_SQL, params)
-        cursor.execute(_SHIFT_DAYS_SQL, params)
+        cursor.execute(_MOVE_DAYS_SQL, params)
 
     movement = StockMovement.objects.create(
         facility=facility,
