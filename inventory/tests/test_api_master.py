@@ -207,3 +207,16 @@ def test_openapi_schema_lists_inventory_resources(api):
     for resource in ("facilities", "transfer-lanes", "items", "cutting-patterns", "vendors", "stock-movements"):
         assert f"/api/v2/{resource}/" in paths
     assert "/api/v2/stock-balances/" in paths
+
+
+def test_silos_do_not_see_each_others_items(api, make_item, silo_beta):
+    make_item("112A")
+    assert api.get(f"{API}/items/?imps_code=112A").json()["count"] == 1
+    from django.db import connection
+
+    alpha = connection.tenant
+    connection.set_tenant(silo_beta)
+    try:
+        assert not Item.objects.filter(imps_code="112A").exists()
+    finally:
+        connection.set_tenant(alpha)
