@@ -9,7 +9,7 @@ from inventory.models import (
     Item,
     MovementKind,
     Species,
-    StockDay,
+    StockBalance,
     StockMovement,
     TransferLane,
     Vendor,
@@ -127,7 +127,7 @@ class StockBalanceFilterSet(django_filters.FilterSet):
     as_of = django_filters.DateFilter(method="filter_noop", help_text="Balances at the close of this date.")
 
     class Meta:
-        model = StockDay
+        model = StockBalance
         fields = ["facility", "item"]
 
     def filter_noop(self, qs, name, value):

@@ -204,6 +204,10 @@ class StockMovementViewSet(ResourceViewSet):
             raise InvalidInput(
                 f"No transfer lane from {data['facility'].code} to {to_facility.code}.", field="to_facility"
             )
+        if not lane.active:
+            raise InvalidInput(
+                f"The lane from {lane.from_facility.code} to {lane.to_facility.code} is inactive.", field="to_facility"
+            )
         out_leg, _ = services.stock_transfer_post(
             lane=lane,
             item=data["item"],
@@ -223,7 +227,7 @@ class StockBalanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = StockBalanceSerializer
     filterset_class = StockBalanceFilterSet
     search_fields = ["item__imps_code", "item__description", "facility__code"]
-    ordering_fields = ["facility__code", "item__imps_code", "closing_lb", "closing_value", "date"]
+    ordering_fields = ["facility__code", "item__imps_code", "closing_lb", "closing_value", "last_movement_date"]
     ordering = ["facility__code", "item__imps_code"]
 
     def get_queryset(self):

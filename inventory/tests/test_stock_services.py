@@ -171,3 +171,20 @@ def test_adjustments_carry_their_direction(silo, blythe, ribeye, receive):
         effective_date=timezone.localdate(),
     )
     assert selectors.stock_on_hand(facility=blythe, item=ribeye) == D("97.00")
+
+
+def test_stock_levels_for_many_pairs_in_one_query(
+    silo, blythe, denver, ribeye, make_item, receive, ship, django_assert_num_queries
+):
+    chuck = make_item("116A")
+    receive(blythe, ribeye, 100, on=date(2026, 3, 1))
+    receive(denver, ribeye, 40, on=date(2026, 3, 4))
+    receive(blythe, chuck, 7, on=date(2026, 3, 2))
+    ship(blythe, ribeye, 30, on=date(2026, 3, 3))
+    with django_assert_num_queries(1):
+        levels = selectors.stock_levels(as_of=date(2026, 3, 3))
+    assert levels == {(blythe.pk, ribeye.pk): D("70.00"), (blythe.pk, chuck.pk): D("7.00")}
+    assert selectors.stock_levels(as_of=date(2026, 3, 4), item_ids=[ribeye.pk]) == {
+        (blythe.pk, ribeye.pk): D("70.00"),
+        (denver.pk, ribeye.pk): D("40.00"),
+    }
