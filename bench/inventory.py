@@ -173,7 +173,16 @@ def main() -> None:
     parser.add_argument("--postings", type=int, default=3000)
     parser.add_argument("--reads", type=int, default=5000)
     parser.add_argument("--write", action="store_true", help="Write the figures into BENCHMARKS.md")
+    parser.add_argument(
+        "--limit-set-calls",
+        action="store_true",
+        help="Measure with django-tenants' TENANT_LIMIT_SET_CALLS (one SET search_path per connection, not per query)",
+    )
     args = parser.parse_args()
+    if args.limit_set_calls:
+        from django.conf import settings
+
+        settings.TENANT_LIMIT_SET_CALLS = True
     rng = random.Random(20261125)
 
     silo_ready()
