@@ -213,8 +213,8 @@ def main() -> None:
 
     p50_read = statistics.median(reads)
     lines = [
-        f"Command: `DATABASE_URL=... .venv/bin/python bench/inventory.py --postings {args.postings} "
-        f"--reads {args.reads}` ({platform.python_version()}, PostgreSQL on 127.0.0.1, shared 2-core machine, "
+        f"Command: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/cs_inventory .venv/bin/python bench/inventory.py "
+        f"{' '.join(sys.argv[1:])}` ({platform.python_version()}, PostgreSQL on 127.0.0.1, shared 2-core machine, "
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}).",
         "",
         f"Ledger: {total:,} movements over {FACILITIES} facilities x {ITEMS} items, "
