@@ -118,8 +118,11 @@ class StockMovementFilterSet(ResourceFilterSet):
         fields = ["facility", "item", "kind", "effective_date", "lane"]
 
 
-class StockBalanceFilterSet(django_filters.FilterSet):
-    """`as_of` is read by the view (it changes which day rows are picked); the rest narrow rows."""
+class StockBalanceFilterSet(ResourceFilterSet):
+    """`as_of` is read by the view (it changes which day rows are picked); the rest narrow rows.
+
+    `updated_since` finds the balances any movement touched since a sync (the row's updated_at).
+    """
 
     facility = FacilityRef()
     item = ItemRef()

@@ -6,7 +6,7 @@ StockDay row on or before the date (one index lookup on (facility, item, date)).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
@@ -100,3 +100,20 @@ def stock_levels(
     if item_ids is not None:
         rows = rows.filter(item_id__in=item_ids)
     return {(f, i): lb for f, i, lb in rows.values_list("facility_id", "item_id", "closing_lb")}
+
+
+def stock_days(*, facility: Facility | int, item: Item | int, start: date, end: date) -> list[tuple[date, Decimal]]:
+    """Closing lb per day from `start` to `end` inclusive (every day, carried forward), for projections."""
+    facility_id, item_id = getattr(facility, "pk", facility), getattr(item, "pk", item)
+    opening = stock_on_hand(facility=facility_id, item=item_id, as_of=start)
+    changes = dict(
+        StockDay.objects.filter(facility_id=facility_id, item_id=item_id, date__gt=start, date__lte=end)
+        .order_by("date")
+        .values_list("date", "closing_lb")
+    )
+    out, closing, day = [], opening, start
+    while day <= end:
+        closing = changes.get(day, closing)
+        out.append((day, closing))
+        day += timedelta(days=1)
+    return out

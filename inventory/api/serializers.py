@@ -188,6 +188,6 @@ class StockBalanceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StockBalance
-        fields = ["facility", "facility_code", "item", "imps_code", "description", "on_hand_lb", "value"]
-        fields += ["avg_cost_per_lb", "last_movement_date"]
+        fields = ["id", "facility", "facility_code", "item", "imps_code", "description", "on_hand_lb", "value"]
+        fields += ["avg_cost_per_lb", "last_movement_date", "created_at", "updated_at"]
         read_only_fields = fields

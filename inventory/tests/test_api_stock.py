@@ -290,3 +290,12 @@ def test_patch_needs_change_permission(make_user, client_for, ribeye):
     assert viewer.patch(f"{API}/items/{ribeye.pk}/", {"description": "x"}, format="json").status_code == 403
     editor = client_for(make_user("inventory.view_item", "inventory.change_item"))
     assert editor.patch(f"{API}/items/{ribeye.pk}/", {"description": "x"}, format="json").status_code == 200
+
+
+def test_balances_sync_with_updated_since(api, blythe, denver, ribeye, receive):
+    receive(blythe, ribeye, 10, on=date(2026, 3, 1))
+    mark = timezone.now()
+    receive(denver, ribeye, 5, on=date(2026, 3, 1))
+    rows = api.get(f"{API}/stock-balances/", {"updated_since": mark.isoformat()}).json()["results"]
+    assert [(r["facility_code"], r["on_hand_lb"]) for r in rows] == [("DENVER", "5.00")]
+    assert {"id", "created_at", "updated_at"} <= set(rows[0])

@@ -188,3 +188,11 @@ def test_stock_levels_for_many_pairs_in_one_query(
         (blythe.pk, ribeye.pk): D("70.00"),
         (denver.pk, ribeye.pk): D("40.00"),
     }
+
+
+def test_stock_days_carry_closings_forward(silo, blythe, ribeye, receive, ship):
+    receive(blythe, ribeye, 100, on=date(2026, 3, 2))
+    ship(blythe, ribeye, 40, on=date(2026, 3, 4))
+    days = selectors.stock_days(facility=blythe, item=ribeye, start=date(2026, 3, 1), end=date(2026, 3, 5))
+    assert [lb for _, lb in days] == [D("0.00"), D("100.00"), D("100.00"), D("60.00"), D("60.00")]
+    assert days[0][0] == date(2026, 3, 1) and days[-1][0] == date(2026, 3, 5)
