@@ -230,7 +230,10 @@ def main() -> None:
         "",
         f"Balance read target <= 2 ms p50: {'met' if p50_read <= 2 else 'MISSED'} ({p50_read:.2f} ms). Each "
         "posting is one transaction (lock balance row, check later days, write movement, shift day rows, "
-        "update balance); a third are receipts, the rest 25 lb shipments.",
+        "update balance); a third are receipts, the rest 25 lb shipments. About half of a posting's ~10 "
+        "round trips are django-tenants' `SET search_path` before each query; `--limit-set-calls` measures "
+        "with `TENANT_LIMIT_SET_CALLS` (one SET per connection). The machine is shared with other builds, so "
+        "figures vary by about 2x between runs.",
     ]
     text = "\n".join(lines)
     print(text)
