@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
+from cashsheet.api.exceptions import InvalidInput
 from inventory.models import (
     CuttingPattern,
     CuttingPatternOutput,
@@ -33,6 +34,19 @@ def facility_list() -> QuerySet[Facility]:
 
 def transfer_lane_list() -> QuerySet[TransferLane]:
     return TransferLane.objects.select_related("from_facility", "to_facility")
+
+
+def transfer_lane_between(*, from_facility: Facility, to_facility: Facility) -> TransferLane:
+    """The active lane from one facility to another, or InvalidInput naming `to_facility`."""
+    lane = TransferLane.objects.filter(from_facility=from_facility, to_facility=to_facility).first()
+    if lane is None:
+        raise InvalidInput(f"No transfer lane from {from_facility.code} to {to_facility.code}.", field="to_facility")
+    if not lane.active:
+        raise InvalidInput(
+            f"The lane from {from_facility.code} to {to_facility.code} is inactive.", field="to_facility"
+        )
+    lane.from_facility, lane.to_facility = from_facility, to_facility  # spare the two lookups
+    return lane
 
 
 def item_list() -> QuerySet[Item]:

@@ -24,7 +24,7 @@ from inventory.filters import (
     TransferLaneFilterSet,
     VendorFilterSet,
 )
-from inventory.models import MovementKind, TransferLane
+from inventory.models import MovementKind
 
 
 def _schema(resource: str, tag: str, example: OpenApiExample, create_description: str = ""):
@@ -199,15 +199,7 @@ class StockMovementViewSet(ResourceViewSet):
             raise InvalidInput("direction is only given for adjustments; the kind gives it.", field="direction")
         if data.get("unit_cost_per_lb") is not None:
             raise InvalidInput("A transfer moves stock at the source's average cost.", field="unit_cost_per_lb")
-        lane = TransferLane.objects.filter(from_facility=data["facility"], to_facility=to_facility).first()
-        if lane is None:
-            raise InvalidInput(
-                f"No transfer lane from {data['facility'].code} to {to_facility.code}.", field="to_facility"
-            )
-        if not lane.active:
-            raise InvalidInput(
-                f"The lane from {lane.from_facility.code} to {lane.to_facility.code} is inactive.", field="to_facility"
-            )
+        lane = selectors.transfer_lane_between(from_facility=data["facility"], to_facility=to_facility)
         out_leg, _ = services.stock_transfer_post(
             lane=lane,
             item=data["item"],

@@ -299,3 +299,15 @@ def test_balances_sync_with_updated_since(api, blythe, denver, ribeye, receive):
     rows = api.get(f"{API}/stock-balances/", {"updated_since": mark.isoformat()}).json()["results"]
     assert [(r["facility_code"], r["on_hand_lb"]) for r in rows] == [("DENVER", "5.00")]
     assert {"id", "created_at", "updated_at"} <= set(rows[0])
+
+
+def test_transfer_over_an_inactive_lane_is_400(api, blythe, denver, ribeye, receive):
+    receive(blythe, ribeye, 100)
+    lane = services.transfer_lane_create(from_facility=blythe, to_facility=denver)
+    services.transfer_lane_update(lane=lane, active=False)
+    r = _post(
+        api, facility=blythe.pk, to_facility=denver.pk, item=ribeye.pk, kind="transfer_out", quantity_lb=1,
+        effective_date="2026-03-20",
+    )  # fmt: skip
+    assert r.status_code == 400 and "inactive" in r.json()["detail"]
+    assert r.json()["errors"][0]["field"] == "to_facility"
