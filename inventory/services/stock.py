@@ -119,23 +119,25 @@ SELECT date FROM {_DAY} WHERE facility_id = %(f)s AND item_id = %(i)s AND date >
 ORDER BY date LIMIT 1
 """
 
-# One statement moves the days: later rows shift by the movement, and the row for D is created
-# from the latest earlier closing (or zero) plus the movement, or shifted when it exists. The CTE
-# and the INSERT touch disjoint rows (date > D vs date = D), so neither needs to see the other.
+# One statement moves the days: every row on or after D shifts by the movement, and when D has no
+# row yet, one is inserted from the latest earlier closing (or zero) plus the movement. Not an
+# INSERT .. ON CONFLICT DO UPDATE: PostgreSQL checks CHECK constraints on the proposed row before
+# it looks for the conflict, so a same-day shipment would fail `closing_lb >= 0` on "0 - q". The
+# caller holds the pair's balance lock, so no one else inserts D's row in between.
 _MOVE_DAYS_SQL = f"""
-WITH later AS (
+WITH moved AS (
   UPDATE {_DAY} SET closing_lb = closing_lb + %(q)s, closing_value = closing_value + %(v)s
-  WHERE facility_id = %(f)s AND item_id = %(i)s AND date > %(d)s
+  WHERE facility_id = %(f)s AND item_id = %(i)s AND date >= %(d)s
+  RETURNING date
 )
-INSERT INTO {_DAY} AS day (facility_id, item_id, date, closing_lb, closing_value)
+INSERT INTO {_DAY} (facility_id, item_id, date, closing_lb, closing_value)
 SELECT %(f)s, %(i)s, %(d)s, COALESCE(p.closing_lb, 0) + %(q)s, COALESCE(p.closing_value, 0) + %(v)s
 FROM (SELECT 1) AS one
 LEFT JOIN LATERAL (
   SELECT closing_lb, closing_value FROM {_DAY}
   WHERE facility_id = %(f)s AND item_id = %(i)s AND date < %(d)s ORDER BY date DESC LIMIT 1
 ) AS p ON true
-ON CONFLICT (facility_id, item_id, date) DO UPDATE
-  SET closing_lb = day.closing_lb + %(q)s, closing_value = day.closing_value + %(v)s
+WHERE NOT EXISTS (SELECT 1 FROM moved WHERE moved.date = %(d)s)
 """
 
 

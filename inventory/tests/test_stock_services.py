@@ -198,3 +198,15 @@ def test_stock_days_carry_closings_forward(silo, blythe, ribeye, receive, ship):
     days = selectors.stock_days(facility=blythe, item=ribeye, start=date(2026, 3, 1), end=date(2026, 3, 5))
     assert [lb for _, lb in days] == [D("0.00"), D("100.00"), D("100.00"), D("60.00"), D("60.00")]
     assert days[0][0] == date(2026, 3, 1) and days[-1][0] == date(2026, 3, 5)
+
+
+def test_same_day_movements_share_the_day_row(silo, blythe, ribeye, receive, ship):
+    # Regression: a shipment dated the same day as the only receipt must not trip closing_lb >= 0.
+    receive(blythe, ribeye, 2400, on=date(2026, 3, 10))
+    ship(blythe, ribeye, 800, on=date(2026, 3, 10))
+    receive(blythe, ribeye, 100, on=date(2026, 3, 10))
+    ship(blythe, ribeye, 1700, on=date(2026, 3, 10))
+    day = StockDay.objects.get(facility=blythe, item=ribeye)
+    assert (day.date, day.closing_lb) == (date(2026, 3, 10), D("0.00"))
+    with pytest.raises(InsufficientStock):
+        ship(blythe, ribeye, 1, on=date(2026, 3, 10))
