@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import unique
+from cashsheet.testing import unique
 
 pytestmark = pytest.mark.live
 

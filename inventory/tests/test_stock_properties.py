@@ -10,7 +10,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import unique
+from cashsheet.testing import unique
 from inventory import selectors, services
 from inventory.models import StockBalance
 from inventory.services.rebuild import stock_rebuild
