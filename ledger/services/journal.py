@@ -1,0 +1,223 @@
+"""Journal entries and periods: balanced to the cent, numbered without gaps, immutable, reversible."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ledger.errors import Conflict, InvalidInput, PeriodClosed, UnbalancedEntry
+from ledger.models import Account, EntrySource, JournalEntry, JournalLine, Period, PeriodStatus
+from ledger.services.common import money, pk_of, sequence_next
+
+ZERO = Decimal("0.00")
+DOCUMENT_SOURCES = {EntrySource.INVOICE, EntrySource.BILL, EntrySource.RECEIPT, EntrySource.PAYMENT}
+DIMENSIONS = {
+    "customer_id": ("sales", "Customer"),
+    "vendor_id": ("inventory", "Vendor"),
+    "facility_id": ("inventory", "Facility"),
+}
+LINE_KEYS = {"account", "account_id", "debit", "credit", "memo", *DIMENSIONS, "customer", "vendor", "facility"}
+
+
+def period_check_open(entry_date: date) -> None:
+    """Refuse a posting dated in a closed period. Locks the covering period rows (FOR UPDATE) so a
+    concurrent close waits for this posting's transaction, and a posting waits for a close."""
+    closed = [
+        p
+        for p in Period.objects.filter(start_date__lte=entry_date, end_date__gte=entry_date)
+        .order_by("pk")
+        .select_for_update()
+        if p.status == PeriodStatus.CLOSED
+    ]
+    if closed:
+        raise PeriodClosed(
+            f"Period {closed[0].name} ({closed[0].start_date} to {closed[0].end_date}) is closed; "
+            f"nothing can be posted on {entry_date}.",
+            field="entry_date",
+            period=closed[0].pk,
+        )
+
+
+def _normalize_lines(lines: list[dict], *, check_dimensions: bool) -> list[dict]:
+    if not isinstance(lines, list) or len(lines) < 2:
+        raise InvalidInput("An entry needs at least two lines.", field="lines")
+    out = []
+    for i, raw in enumerate(lines):
+        unknown = set(raw) - LINE_KEYS
+        if unknown:
+            raise InvalidInput(f"Unknown line keys: {', '.join(sorted(unknown))}.", field=f"lines.{i}")
+        account_id = pk_of(raw.get("account", raw.get("account_id")))
+        if account_id is None:
+            raise InvalidInput("Each line needs an account.", field=f"lines.{i}.account")
+        debit, credit = raw.get("debit"), raw.get("credit")
+        if (debit is None) == (credit is None):
+            raise InvalidInput("Give exactly one of debit or credit.", field=f"lines.{i}")
+        line = {
+            "account_id": account_id,
+            "debit": money(debit, field=f"lines.{i}.debit") if debit is not None else ZERO,
+            "credit": money(credit, field=f"lines.{i}.credit") if credit is not None else ZERO,
+            "memo": raw.get("memo") or "",
+        }
+        for key in DIMENSIONS:
+            line[key] = pk_of(raw.get(key, raw.get(key[:-3])))
+        out.append(line)
+    accounts = Account.objects.in_bulk({line["account_id"] for line in out})
+    for i, line in enumerate(out):
+        account = accounts.get(line["account_id"])
+        if account is None:
+            raise InvalidInput(f"Account {line['account_id']} does not exist.", field=f"lines.{i}.account")
+        if not account.active:
+            raise InvalidInput(f"Account {account.code} is inactive.", field=f"lines.{i}.account")
+    if check_dimensions:
+        for key, (app_label, model_name) in DIMENSIONS.items():
+            wanted = {line[key] for line in out if line[key] is not None}
+            if not wanted:
+                continue
+            found = set(
+                apps.get_model(app_label, model_name).objects.filter(pk__in=wanted).values_list("pk", flat=True)
+            )
+            for i, line in enumerate(out):
+                if line[key] is not None and line[key] not in found:
+                    raise InvalidInput(f"{model_name} {line[key]} does not exist.", field=f"lines.{i}.{key[:-3]}")
+    return out
+
+
+def journal_entry_post(
+    *,
+    entry_date: date,
+    memo: str,
+    source: str,
+    source_id: int | None = None,
+    lines: list[dict],
+    actor=None,
+    reverses: JournalEntry | None = None,
+    check_dimensions: bool = True,
+) -> JournalEntry:
+    """Post a balanced entry (debits = credits exactly, ≥ 2 lines) dated in an open period.
+
+    Line dicts: ``account`` (Account or id), exactly one of ``debit``/``credit`` (Decimal or string,
+    > 0, 2 places), ``memo``, optional ``customer_id``/``vendor_id``/``facility_id``. Joins the
+    caller's transaction; the number is taken last so the sequence row is locked as briefly as possible.
+    """
+    if source not in EntrySource.values:
+        raise InvalidInput(f"Unknown source '{source}'; one of {', '.join(EntrySource.values)}.", field="source")
+    if not isinstance(entry_date, date):
+        raise InvalidInput("Must be a date.", field="entry_date")
+    normalized = _normalize_lines(lines, check_dimensions=check_dimensions)
+    total_debit = sum(line["debit"] for line in normalized)
+    total_credit = sum(line["credit"] for line in normalized)
+    if total_debit != total_credit:
+        raise UnbalancedEntry(
+            f"Debits {total_debit:.2f} and credits {total_credit:.2f} differ by {abs(total_debit - total_credit):.2f}.",
+            field="lines",
+            total_debit=f"{total_debit:.2f}",
+            total_credit=f"{total_credit:.2f}",
+        )
+    with transaction.atomic():
+        period_check_open(entry_date)
+        entry = JournalEntry.objects.create(
+            number=sequence_next("journal_entry"),
+            entry_date=entry_date,
+            memo=memo or "",
+            source=source,
+            source_id=source_id,
+            reverses=reverses,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        JournalLine.objects.bulk_create(
+            [JournalLine(entry=entry, entry_date=entry_date, **line) for line in normalized]
+        )
+    return entry
+
+
+def mirror_lines(entry: JournalEntry) -> list[dict]:
+    return [
+        {
+            "account_id": line.account_id,
+            "debit": line.credit if line.credit else None,
+            "credit": line.debit if line.debit else None,
+            "memo": line.memo,
+            "customer_id": line.customer_id,
+            "vendor_id": line.vendor_id,
+            "facility_id": line.facility_id,
+        }
+        for line in entry.lines.all()
+    ]
+
+
+def _strip(lines: list[dict]) -> list[dict]:
+    return [{k: v for k, v in line.items() if v is not None} for line in lines]
+
+
+def journal_entry_reverse(
+    *, entry: JournalEntry, entry_date: date | None = None, memo: str | None = None, actor=None, _document: bool = False
+) -> JournalEntry:
+    """Post the mirror of `entry` (every debit becomes a credit). An entry is reversed at most once.
+
+    Entries of invoices, bills, receipts and payments are reversed through their document (void),
+    so the document and the books never disagree.
+    """
+    with transaction.atomic():
+        entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
+        if not _document and entry.source in DOCUMENT_SOURCES:
+            raise Conflict(
+                f"Entry {entry.number} belongs to a {entry.source} ({entry.source_id}); "
+                f"void the {entry.source} instead.",
+                source=entry.source,
+                source_id=entry.source_id,
+            )
+        if JournalEntry.objects.filter(reverses=entry).exists():
+            raise Conflict(f"Entry {entry.number} is already reversed.", reversed_by=entry.reversed_by.pk)
+        return journal_entry_post(
+            entry_date=entry_date or max(entry.entry_date, timezone.localdate()),
+            memo=memo or f"Reversal of entry {entry.number}",
+            source=EntrySource.REVERSAL,
+            source_id=entry.pk,
+            lines=_strip(mirror_lines(entry)),
+            actor=actor,
+            reverses=entry,
+            check_dimensions=False,
+        )
+
+
+# --- Periods ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_create(*, name: str, start_date: date, end_date: date) -> Period:
+    if start_date > end_date:
+        raise InvalidInput("end_date must be on or after start_date.", field="end_date")
+    # One creator at a time (the sequence row is the mutex), so two overlapping periods cannot both pass.
+    sequence_next("period")
+    overlap = Period.objects.filter(Q(start_date__lte=end_date) & Q(end_date__gte=start_date)).first()
+    if overlap is not None:
+        raise Conflict(
+            f"Overlaps period {overlap.name} ({overlap.start_date} to {overlap.end_date}).",
+            field="start_date",
+            existing_id=overlap.pk,
+        )
+    if Period.objects.filter(name=name).exists():
+        raise Conflict(f"A period named '{name}' already exists.", field="name")
+    return Period.objects.create(name=name, start_date=start_date, end_date=end_date)
+
+
+def _period_set(period: Period, status: str) -> Period:
+    with transaction.atomic():
+        period = Period.objects.select_for_update().get(pk=period.pk)
+        if period.status == status:
+            raise Conflict(f"Period {period.name} is already {status}.", field="status", status=period.status)
+        period.status = status
+        period.closed_at = timezone.now() if status == PeriodStatus.CLOSED else None
+        period.save(update_fields=["status", "closed_at", "updated_at"])
+    return period
+
+
+def period_close(*, period: Period, actor=None) -> Period:
+    return _period_set(period, PeriodStatus.CLOSED)
+
+
+def period_reopen(*, period: Period, actor=None) -> Period:
+    return _period_set(period, PeriodStatus.OPEN)
