@@ -85,6 +85,23 @@ def _normalize_lines(lines: list[dict], *, check_dimensions: bool) -> list[dict]
     return out
 
 
+CONTROL_ROLES = {"accounts_receivable": "invoices and receipts", "accounts_payable": "bills and payments"}
+
+
+def _refuse_control_accounts(lines: list[dict]) -> None:
+    """Receivables and payables move only through their documents, so the AR/AP subledgers (open invoices
+    and bills, unapplied cash) always reconcile to the control accounts. Onboarding balances use
+    source "adjustment"."""
+    roles = dict(Account.objects.filter(pk__in={line["account_id"] for line in lines}).values_list("pk", "role"))
+    for i, line in enumerate(lines):
+        role = roles.get(line["account_id"])
+        if role in CONTROL_ROLES:
+            raise InvalidInput(
+                f"The {role.replace('_', ' ')} account is posted through {CONTROL_ROLES[role]}, not manual entries.",
+                field=f"lines.{i}.account",
+            )
+
+
 def journal_entry_post(
     *,
     entry_date: date,
@@ -107,6 +124,8 @@ def journal_entry_post(
     if not isinstance(entry_date, date):
         raise InvalidInput("Must be a date.", field="entry_date")
     normalized = _normalize_lines(lines, check_dimensions=check_dimensions)
+    if source == EntrySource.MANUAL:
+        _refuse_control_accounts(normalized)
     total_debit = sum(line["debit"] for line in normalized)
     total_credit = sum(line["credit"] for line in normalized)
     if total_debit != total_credit:

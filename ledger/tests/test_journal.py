@@ -76,6 +76,7 @@ def test_entry_off_by_one_cent_is_refused_with_both_totals_and_writes_nothing(ap
         (lambda b: b["lines"][0].update(colour="red"), "lines.0.colour"),
         (lambda b: b.update(entry_date="2026-02-30"), "entry_date"),
         (lambda b: b.update(source="invoice"), "source"),
+        (lambda b: b["lines"][0].update(account=Account.objects.get(role="accounts_receivable").pk), "lines.0.account"),
     ],
 )
 def test_bad_entries_answer_400_naming_the_field(api, cash, revenue, mutate, field):
