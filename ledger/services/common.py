@@ -49,8 +49,8 @@ def sequence_next(name: str) -> int:
         Sequence.objects.bulk_create([Sequence(name=name, value=0)], ignore_conflicts=True)
         row = locked.get(name=name)
     Sequence.objects.filter(pk=row.pk).update(value=F("value") + 1)
-    row.refresh_from_db(fields=["value"])
-    return row.value
+    # The row is locked by this transaction, so the stored value is exactly the one read plus one.
+    return row.value + 1
 
 
 def document_number(name: str, prefix: str) -> str:

@@ -50,11 +50,17 @@ class Spec:
     line_types: tuple[str, ...]
     default_line_role: str | None
 
-    def serialize(self, doc) -> dict:
+    def serialize(self, doc, lines: list | None = None) -> dict:
+        """The document as the API renders it (the event payload); `lines` saves a query when already loaded."""
         from ledger.api.serializers import BillSerializer, InvoiceSerializer
 
         serializer = InvoiceSerializer if self.kind == "invoice" else BillSerializer
-        return serializer(self.model.objects.prefetch_related("lines").get(pk=doc.pk)).data
+        if lines is None:
+            return serializer(self.model.objects.prefetch_related("lines").get(pk=doc.pk)).data
+        doc._prefetched_objects_cache = {"lines": self.line_model.objects.none()}
+        doc._prefetched_objects_cache["lines"]._result_cache = lines
+        doc._prefetched_objects_cache["lines"]._prefetch_done = True
+        return serializer(doc).data
 
 
 INVOICE = Spec(
@@ -259,8 +265,7 @@ def document_post(spec: Spec, *, doc, actor=None):
         doc.journal_entry = entry
         doc.posted_at = timezone.now()
         doc.save(update_fields=["status", "journal_entry", "posted_at", "updated_at"])
-        event_emit(event_type=f"{spec.kind}.posted", obj=spec.serialize(doc))
-    doc.refresh_from_db()
+        event_emit(event_type=f"{spec.kind}.posted", obj=spec.serialize(doc, lines))
     return doc
 
 

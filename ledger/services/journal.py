@@ -135,7 +135,8 @@ def journal_entry_post(
             total_debit=f"{total_debit:.2f}",
             total_credit=f"{total_credit:.2f}",
         )
-    with transaction.atomic():
+    # No savepoint of its own: a failure here aborts the caller's block anyway, and posting is hot.
+    with transaction.atomic(savepoint=False):
         period_check_open(entry_date)
         entry = JournalEntry.objects.create(
             number=sequence_next("journal_entry"),

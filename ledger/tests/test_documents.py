@@ -50,6 +50,7 @@ def test_posting_an_invoice_debits_receivables_credits_revenue_and_emits_the_eve
     ]
     event = Event.objects.get(type="invoice.posted")
     assert event.data["object"]["id"] == posted["id"] and event.data["object"]["status"] == "posted"
+    assert [line["amount"] for line in event.data["object"]["lines"]] == ["3557.10", "185.00"]
 
 
 def test_draft_is_editable_but_posted_invoice_edits_answer_409_naming_the_state(api, customer, posted):
