@@ -24,6 +24,7 @@ from ledger.models import (
 )
 
 POSITIVE = Decimal("0.01")
+BIGINT = 2**63 - 1
 
 
 def _money(**kwargs):
@@ -77,9 +78,15 @@ class JournalLineSerializer(serializers.ModelSerializer):
     debit = _money(min_value=POSITIVE, required=False, allow_null=True)
     credit = _money(min_value=POSITIVE, required=False, allow_null=True)
     memo = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    customer = serializers.IntegerField(source="customer_id", required=False, allow_null=True)
-    vendor = serializers.IntegerField(source="vendor_id", required=False, allow_null=True)
-    facility = serializers.IntegerField(source="facility_id", required=False, allow_null=True)
+    customer = serializers.IntegerField(
+        source="customer_id", required=False, allow_null=True, min_value=1, max_value=BIGINT
+    )
+    vendor = serializers.IntegerField(
+        source="vendor_id", required=False, allow_null=True, min_value=1, max_value=BIGINT
+    )
+    facility = serializers.IntegerField(
+        source="facility_id", required=False, allow_null=True, min_value=1, max_value=BIGINT
+    )
 
     class Meta:
         model = JournalLine
@@ -204,7 +211,7 @@ class InvoiceSerializer(_DocumentSerializer):
     customer = serializers.PrimaryKeyRelatedField(queryset=apps.get_model("sales", "Customer").objects.all())
     lines = InvoiceLineSerializer(many=True)
     due_date = serializers.DateField(required=False, help_text="Default: invoice_date + the customer's terms.")
-    sales_order_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    sales_order_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=BIGINT)
 
     class Meta:
         model = Invoice

@@ -9,6 +9,8 @@ from ledger.errors import InvalidInput
 from ledger.models import Sequence
 
 CENTS = Decimal("0.01")
+# Money columns hold 14 digits with 2 places; refuse larger figures as input, not as a database error.
+MONEY_LIMIT = Decimal(10) ** 12
 
 
 def money(value, *, field: str, allow_zero: bool = False) -> Decimal:
@@ -25,6 +27,8 @@ def money(value, *, field: str, allow_zero: bool = False) -> Decimal:
         raise InvalidInput("At most 2 decimal places.", field=field)
     if amount < 0 or (amount == 0 and not allow_zero):
         raise InvalidInput("Must be greater than zero.", field=field)
+    if amount >= MONEY_LIMIT:
+        raise InvalidInput(f"Must be less than {MONEY_LIMIT:,}.", field=field)
     return quantize(amount)
 
 

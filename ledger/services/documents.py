@@ -106,7 +106,7 @@ def _lines(spec: Spec, lines: list[dict]) -> list:
                 raise InvalidInput("Must be greater than zero.", field=f"lines.{i}.quantity_lb")
             if price < 0:
                 raise InvalidInput("Must not be negative.", field=f"lines.{i}.price_per_lb")
-            computed = quantize(quantity * price)
+            computed = money(quantize(quantity * price), field=f"lines.{i}.amount", allow_zero=True)
             if amount is not None and money(amount, field=f"lines.{i}.amount") != computed:
                 raise InvalidInput(
                     f"amount {amount} differs from quantity_lb × price_per_lb = {computed}.", field=f"lines.{i}.amount"
@@ -157,11 +157,16 @@ def _lines(spec: Spec, lines: list[dict]) -> list:
     return out
 
 
+def _total(lines: list) -> Decimal:
+    total = sum((line.amount for line in lines), Decimal("0.00"))
+    return money(total, field="lines")
+
+
 def _save_lines(spec: Spec, doc, lines: list) -> None:
     for line in lines:
         setattr(line, spec.kind, doc)
     spec.line_model.objects.bulk_create(lines)
-    doc.total = sum((line.amount for line in lines), Decimal("0.00"))
+    doc.total = _total(lines)
 
 
 def document_create(
@@ -171,7 +176,10 @@ def document_create(
     if not isinstance(doc_date, date):
         raise InvalidInput("Must be a date.", field=spec.date_field)
     if due_date is None:
-        due_date = doc_date + timedelta(days=party.payment_terms_days)
+        try:
+            due_date = doc_date + timedelta(days=party.payment_terms_days)
+        except OverflowError:
+            raise InvalidInput("Date out of range.", field=spec.date_field) from None
     elif due_date < doc_date:
         raise InvalidInput(f"due_date is before {spec.date_field}.", field="due_date")
     rows = _lines(spec, lines)

@@ -63,3 +63,36 @@ def test_openapi_schema_documents_the_ledger(api):
         assert path in paths, sorted(paths)
     create = paths["/api/v2/invoices/"]["post"]
     assert create["requestBody"]["content"]["application/json"]["examples"]
+
+
+def test_out_of_range_input_is_a_400_not_a_500(api, customer, roles):
+    huge = 10**20
+    body = {
+        "entry_date": "2026-03-02",
+        "lines": [
+            {"account": huge, "debit": "1.00"},
+            {"account": roles["cash"].pk, "credit": "1.00", "customer": huge},
+        ],
+    }
+    assert api.post("/api/v2/journal-entries/", body, format="json").status_code == 400
+    inv = {"customer": customer.pk, "invoice_date": "9999-12-31", "lines": [{"description": "x", "amount": "1.00"}]}
+    assert api.post("/api/v2/invoices/", inv, format="json").status_code == 400
+    inv = {
+        "customer": customer.pk,
+        "invoice_date": "2026-03-02",
+        "lines": [{"description": "x", "quantity_lb": "9999999999.99", "price_per_lb": "99999999.9999"}],
+    }
+    r = api.post("/api/v2/invoices/", inv, format="json")
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "lines.0.amount"
+    inv = {"customer": huge, "invoice_date": "2026-03-02", "sales_order_id": huge, "lines": []}
+    assert api.post("/api/v2/invoices/", inv, format="json").status_code == 400
+    assert api.get("/api/v2/reports/general-ledger/", {"account": str(huge)}).status_code == 400
+    assert api.get(f"/api/v2/invoices/{huge}/").status_code == 404
+    rec = {
+        "customer": customer.pk,
+        "date": "2026-03-02",
+        "amount": "5.00",
+        "method": "ach",
+        "applications": [{"invoice": huge, "amount": "1.00"}],
+    }
+    assert api.post("/api/v2/receipts/", rec, format="json").status_code == 400
