@@ -153,7 +153,7 @@ def cash_create(
 def receipt_create(
     *, customer, date: date, amount, method: str, reference: str = "", applications: list[dict], memo: str = "",
     actor=None,
-):  # fmt: skip
+) -> Receipt:  # fmt: skip
     """Money in: debit cash, credit receivables; applies to the customer's open invoices.
 
     Application dicts: ``invoice`` (Invoice or id), ``amount``. The unapplied remainder stays as credit.
@@ -167,7 +167,7 @@ def receipt_create(
 def payment_create(
     *, vendor, date: date, amount, method: str, reference: str = "", applications: list[dict], memo: str = "",
     actor=None,
-):  # fmt: skip
+) -> Payment:  # fmt: skip
     """Money out: debit payables, credit cash; applies to the vendor's open bills (``bill``, ``amount``)."""
     return cash_create(
         PAYMENT, party=vendor, doc_date=date, amount=amount, method=method, reference=reference, memo=memo,

@@ -202,3 +202,31 @@ def test_bills_and_payments_mirror_invoices_and_receipts(api, vendor, item, role
     assert api.get(f"/api/v2/bills/{bill['id']}/").json()["status"] == "paid"
     assert Event.objects.filter(type="bill.paid").count() == 1
     assert balance(roles["accounts_payable"]) == 0 and balance(roles["cash"]) == D("-3535.00")
+
+
+def test_account_for_role_names_the_missing_role(silo):
+    from ledger.errors import RoleMissing
+    from ledger.models import Account
+
+    assert services.account_for_role("shrink").code == "5200"
+    Account.objects.filter(role="shrink").update(role=None)
+    with pytest.raises(RoleMissing) as exc:
+        services.account_for_role("shrink")
+    assert exc.value.context == {"role": "shrink"} and exc.value.status_code == 409
+
+
+def test_invoice_list_runs_a_fixed_number_of_queries(api, customer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def list_queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert api.get("/api/v2/invoices/").status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(2):
+        api.post("/api/v2/invoices/", invoice_body(customer, status="posted"), format="json")
+    few = list_queries()
+    for _ in range(6):
+        api.post("/api/v2/invoices/", invoice_body(customer), format="json")
+    assert list_queries() == few <= 12
