@@ -61,8 +61,8 @@ def seed_ledger(silo) -> str:
                 services.period_create(name=name, start_date=first, end_date=last)
         services.journal_entry_post(
             entry_date=start, memo="Opening capital", source="adjustment",
-            lines=[{"account": by_code["1010"], "debit": Decimal("350000.00"), "memo": "Owner contribution"},
-                   {"account": by_code["3000"], "credit": Decimal("350000.00")}],
+            lines=[{"account": by_code["1010"], "debit": Decimal("600000.00"), "memo": "Owner contribution"},
+                   {"account": by_code["3000"], "credit": Decimal("600000.00")}],
         )  # fmt: skip
         counts["entries"] += 1
         day = start
@@ -137,9 +137,9 @@ def _collect(rng, day, today, invoices, bills, counts) -> None:
             continue
         invoices.remove(invoice)
         roll = rng.random()
-        if roll < 0.15 or (today - invoice.due_date).days < 0:
+        if roll < 0.08 or (today - invoice.due_date).days < 0:
             continue  # left overdue (or not due yet)
-        pay = invoice.balance_due if roll > 0.3 else (invoice.balance_due / 2).quantize(Decimal("0.01"))
+        pay = invoice.balance_due if roll > 0.18 else (invoice.balance_due / 2).quantize(Decimal("0.01"))
         extra = Decimal("250.00") if roll > 0.95 else Decimal("0.00")  # an overpayment left as credit
         services.receipt_create(
             customer=invoice.customer_id, date=day, amount=pay + extra, method=rng.choice(["ach", "check", "wire"]),
@@ -150,7 +150,7 @@ def _collect(rng, day, today, invoices, bills, counts) -> None:
         if day < bill.due_date:
             continue
         bills.remove(bill)
-        if rng.random() < 0.2:
+        if rng.random() < 0.1:
             continue  # an unpaid bill for AP aging
         services.payment_create(
             vendor=bill.vendor_id, date=day, amount=bill.balance_due, method="ach", reference=f"P{bill.number[-4:]}",
