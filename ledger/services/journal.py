@@ -41,6 +41,15 @@ def period_check_open(entry_date: date) -> None:
         )
 
 
+def accounts_share_lock(ids: set[int]) -> dict[int, Account]:
+    """Read the accounts FOR SHARE (pk order): concurrent postings share the lock, while a type change or
+    delete (FOR UPDATE) waits for them to commit and then sees their lines. Django's own foreign-key check
+    is deferred to COMMIT, too late to stop that race."""
+    table = Account._meta.db_table
+    rows = Account.objects.raw(f'SELECT * FROM "{table}" WHERE id = ANY(%s) ORDER BY id FOR SHARE', [sorted(ids)])
+    return {account.pk: account for account in rows}
+
+
 def _normalize_lines(lines: list[dict], *, check_dimensions: bool) -> list[dict]:
     if not isinstance(lines, list) or len(lines) < 2:
         raise InvalidInput("An entry needs at least two lines.", field="lines")
@@ -64,7 +73,7 @@ def _normalize_lines(lines: list[dict], *, check_dimensions: bool) -> list[dict]
         for key in DIMENSIONS:
             line[key] = pk_of(raw.get(key, raw.get(key[:-3])))
         out.append(line)
-    accounts = Account.objects.in_bulk({line["account_id"] for line in out})
+    accounts = accounts_share_lock({line["account_id"] for line in out})
     for i, line in enumerate(out):
         account = accounts.get(line["account_id"])
         if account is None:

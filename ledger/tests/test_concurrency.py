@@ -114,3 +114,30 @@ def test_a_rolled_back_posting_gives_its_number_back(silo, roles):
         raise RuntimeError
     after = services.journal_entry_post(entry_date=date(2026, 3, 2), memo="", source="manual", lines=lines)
     assert after.number == first.number + 1
+
+
+def test_an_account_cannot_change_type_while_a_posting_to_it_is_in_flight(committed):
+    from conftest import unique
+    from ledger.errors import AccountInUse
+
+    fresh = services.account_create(code=unique("A")[:20], name="Racing expense", type="expense")
+    cash = Account.objects.get(role="cash")
+    posted = threading.Event()
+
+    def post():
+        with transaction.atomic():
+            services.journal_entry_post(
+                entry_date=date(2026, 3, 2), memo="in flight", source="manual",
+                lines=[{"account": fresh, "debit": "5.00"}, {"account": cash, "credit": "5.00"}],
+            )  # fmt: skip
+            posted.set()
+            threading.Event().wait(0.5)  # hold the transaction open while the type change tries
+        return "posted"
+
+    def retype():
+        posted.wait(10)
+        return services.account_update(account=fresh, type="asset")
+
+    results = run_threads(committed, [post, retype])
+    assert results[0] == "posted" and isinstance(results[1], AccountInUse), results
+    assert Account.objects.get(pk=fresh.pk).type == "expense"
