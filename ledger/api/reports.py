@@ -49,7 +49,12 @@ class ReportViewSet(viewsets.ViewSet):
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
 
-    @extend_schema(summary="List the available reports and their parameters", tags=["reports"])
+    @extend_schema(
+        summary="List the available reports and their parameters",
+        tags=["reports"],
+        operation_id="reports_list",
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def list(self, request, *args, **kwargs):
         base = request.build_absolute_uri()
         base = base.split("?")[0]
@@ -62,6 +67,7 @@ class ReportViewSet(viewsets.ViewSet):
     @extend_schema(
         summary="Run a report",
         tags=["reports"],
+        operation_id="reports_run",
         parameters=PARAMS,
         responses={200: OpenApiTypes.OBJECT},
         description="Names: " + ", ".join(REPORTS) + ". Unknown name → 404 listing them; bad parameters → 400.",
