@@ -96,3 +96,26 @@ def test_out_of_range_input_is_a_400_not_a_500(api, customer, roles):
         "applications": [{"invoice": huge, "amount": "1.00"}],
     }
     assert api.post("/api/v2/receipts/", rec, format="json").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("post", "/api/v2/journal-entries/", {"entry_date": "2026-03-02", "lines": "abc"}),
+        ("post", "/api/v2/journal-entries/", [1, 2]),
+        ("post", "/api/v2/journal-entries/", {"entry_date": "2026-03-02", "lines": [None, 5]}),
+        ("post", "/api/v2/invoices/", {"customer": "x", "invoice_date": None, "lines": [{"quantity_lb": "10"}]}),
+        ("post", "/api/v2/bills/", {"vendor": 1, "bill_date": "2026-03-02", "lines": [{"amount": "NaN"}]}),
+        ("post", "/api/v2/receipts/", {"customer": 1, "date": "2026-03-02", "amount": "1e400", "method": "ach"}),
+        ("post", "/api/v2/receipts/", {"customer": 1, "date": "2026-03-02", "amount": "5", "method": "ach",
+                                       "applications": [{}]}),
+        ("post", "/api/v2/periods/", {"name": "x", "start_date": "2026-03-31", "end_date": "2026-03-01"}),
+        ("post", "/api/v2/accounts/", {"code": " ", "name": "x", "type": "asset", "role": "cash"}),
+        ("patch", "/api/v2/accounts/1/", {"parent": 1}),
+        ("patch", "/api/v2/accounts/1/", {"role": "nonsense"}),
+    ],
+)  # fmt: skip
+def test_odd_payloads_answer_4xx_json(api, method, path, body):
+    r = getattr(api, method)(path, body, format="json")
+    assert 400 <= r.status_code < 500, (r.status_code, r.content[:300])
+    assert r["Content-Type"].startswith("application/json") and r.json()["status"] == r.status_code
