@@ -1,6 +1,9 @@
 """Row locks, always taken in primary-key order so two transactions never wait on each other in a cycle.
 
-Lock order across the app: documents (invoices/bills, by pk) → periods → the journal sequence.
+Lock order across the app, so no two transactions wait on each other in a cycle: documents
+(invoices/bills, FOR UPDATE by pk) → accounts (FOR SHARE by pk, `services.journal.accounts_share_lock`)
+→ the covering period (FOR UPDATE) → the journal-entry sequence row (FOR UPDATE, held to commit).
+Account type changes and deletes lock only the account; closing a period locks only the period.
 """
 
 from collections.abc import Iterable
