@@ -1,30 +1,8 @@
-"""Ledger fixtures. Counterparties and items belong to other apps: created through the app registry,
-never by importing sales/ or inventory/ code."""
-
-from datetime import date
-from decimal import Decimal
+"""Ledger fixtures (counterparties come from ledger.tests.factories)."""
 
 import pytest
-from django.apps import apps
 
-from conftest import unique
-
-
-def make_customer(**kw):
-    code = kw.pop("code", None) or unique("C")
-    return apps.get_model("sales", "Customer").objects.create(code=code, name=f"Customer {code}", **kw)
-
-
-def make_vendor(**kw):
-    code = kw.pop("code", None) or unique("V")
-    return apps.get_model("inventory", "Vendor").objects.create(code=code, name=f"Vendor {code}", **kw)
-
-
-def make_item(**kw):
-    code = kw.pop("imps_code", None) or unique("I")[:16]
-    return apps.get_model("inventory", "Item").objects.create(
-        imps_code=code, description=f"Item {code}", category="subprimal", **kw
-    )
+from ledger.tests.factories import make_customer, make_item, make_vendor
 
 
 @pytest.fixture
@@ -61,7 +39,3 @@ def account(silo):
     from ledger.models import Account
 
     return lambda code: Account.objects.get(code=code)
-
-
-D = Decimal
-TODAY = date(2026, 3, 2)

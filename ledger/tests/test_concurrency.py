@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from cashsheet.api.exceptions import DomainError
 from ledger import services
 from ledger.models import Account, Invoice, JournalEntry, ReceiptApplication
-from ledger.tests.conftest import make_customer
+from ledger.tests.factories import make_customer, unique
 
 D = Decimal
 
@@ -117,7 +117,6 @@ def test_a_rolled_back_posting_gives_its_number_back(silo, roles):
 
 
 def test_an_account_cannot_change_type_while_a_posting_to_it_is_in_flight(committed):
-    from conftest import unique
     from ledger.errors import AccountInUse
 
     fresh = services.account_create(code=unique("A")[:20], name="Racing expense", type="expense")

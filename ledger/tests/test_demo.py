@@ -3,7 +3,7 @@
 from ledger import reports
 from ledger.demo import seed_ledger
 from ledger.models import Bill, Invoice, Receipt
-from ledger.tests.conftest import make_customer, make_vendor
+from ledger.tests.factories import make_customer, make_vendor
 
 
 def test_demo_history_fills_every_report_and_is_idempotent(silo):

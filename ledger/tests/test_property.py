@@ -26,7 +26,7 @@ from ledger.models import (
     Payment,
     Receipt,
 )
-from ledger.tests.conftest import make_customer, make_vendor
+from ledger.tests.factories import make_customer, make_vendor
 
 D = Decimal
 START = date(2026, 1, 5)
