@@ -23,11 +23,10 @@ from ledger.models import (
     Receipt,
     ReceiptApplication,
 )
-from ledger.services.accounts import account_for_role
 from ledger.services.common import document_number, money, pk_of
 from ledger.services.documents import BILL, INVOICE, Spec
 from ledger.services.documents import _party as party_get
-from ledger.services.journal import journal_entry_post
+from ledger.services.journal import accounts_for_roles, journal_entry_post
 
 S = DocumentStatus
 OPEN = (S.POSTED, S.PARTIALLY_PAID)
@@ -99,8 +98,7 @@ def cash_create(
                     field=f"applications.{index[doc_id]}.amount",
                     balance_due=f"{doc.balance_due:.2f}",
                 )
-        cash = account_for_role(AccountRole.CASH)
-        control = account_for_role(spec.doc.control_role)
+        locked, (cash, control) = accounts_for_roles(AccountRole.CASH, spec.doc.control_role)
         is_receipt = spec.kind == "receipt"
         dim = {party_id_attr: party.pk}
         number = document_number(spec.kind, spec.prefix)
@@ -115,6 +113,7 @@ def cash_create(
             lines=lines,
             actor=actor,
             check_dimensions=False,
+            locked_accounts=locked,
         )
         cash_doc = spec.model.objects.create(
             number=number,

@@ -29,7 +29,7 @@ from ledger.models import (
 )
 from ledger.services.accounts import account_for_role
 from ledger.services.common import document_number, money, pk_of
-from ledger.services.journal import journal_entry_post, journal_entry_reverse
+from ledger.services.journal import accounts_for_roles, journal_entry_post, journal_entry_reverse
 
 S = DocumentStatus
 # What PATCH {"status": ...} may ask for from each state; partially_paid and paid follow from receipts.
@@ -251,7 +251,7 @@ def document_post(spec: Spec, *, doc, actor=None):
         lines = list(spec.line_model.objects.filter(**{spec.kind: doc}).order_by("position", "id"))
         if not lines:
             raise InvalidInput(f"An {spec.kind} needs at least one line to be posted.", field="lines")
-        control = account_for_role(spec.control_role)
+        locked, (control,) = accounts_for_roles(spec.control_role, ids={line.account_id for line in lines})
         dim = {f"{spec.party}_id": getattr(doc, f"{spec.party}_id")}
         is_invoice = spec.kind == "invoice"
         control_side, line_side = ("debit", "credit") if is_invoice else ("credit", "debit")
@@ -268,6 +268,7 @@ def document_post(spec: Spec, *, doc, actor=None):
             lines=entry_lines,
             actor=actor,
             check_dimensions=False,
+            locked_accounts=locked,
         )
         doc.status = S.POSTED
         doc.journal_entry = entry

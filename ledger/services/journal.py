@@ -41,16 +41,31 @@ def period_check_open(entry_date: date) -> None:
         )
 
 
-def accounts_share_lock(ids: set[int]) -> dict[int, Account]:
-    """Read the accounts FOR SHARE (pk order): concurrent postings share the lock, while a type change or
-    delete (FOR UPDATE) waits for them to commit and then sees their lines. Django's own foreign-key check
-    is deferred to COMMIT, too late to stop that race."""
+def accounts_share_lock(ids: set[int], roles: tuple[str, ...] = ()) -> dict[int, Account]:
+    """Read the accounts (by id, and those holding `roles`) FOR SHARE in pk order: concurrent postings share
+    the lock, while a type change or delete (FOR UPDATE) waits for them to commit and then sees their
+    lines. Django's own foreign-key check is deferred to COMMIT, too late to stop that race."""
     table = Account._meta.db_table
-    rows = Account.objects.raw(f'SELECT * FROM "{table}" WHERE id = ANY(%s) ORDER BY id FOR SHARE', [sorted(ids)])
+    rows = Account.objects.raw(
+        f'SELECT * FROM "{table}" WHERE id = ANY(%s) OR role = ANY(%s) ORDER BY id FOR SHARE',
+        [sorted(ids), list(roles)],
+    )
     return {account.pk: account for account in rows}
 
 
-def _normalize_lines(lines: list[dict], *, check_dimensions: bool) -> list[dict]:
+def accounts_for_roles(*roles: str, ids: set[int] = frozenset()) -> tuple[dict[int, Account], list[Account]]:
+    """One query for the system accounts a document posts to plus its line accounts, all share-locked."""
+    locked = accounts_share_lock(set(ids), roles)
+    by_role = {a.role: a for a in locked.values() if a.role}
+    missing = [role for role in roles if role not in by_role]
+    if missing:
+        from ledger.services.accounts import account_for_role
+
+        account_for_role(missing[0])  # raises RoleMissing naming the role
+    return locked, [by_role[role] for role in roles]
+
+
+def _normalize_lines(lines: list[dict], *, check_dimensions: bool, locked: dict | None = None) -> list[dict]:
     if not isinstance(lines, list) or len(lines) < 2:
         raise InvalidInput("An entry needs at least two lines.", field="lines")
     out = []
@@ -73,7 +88,8 @@ def _normalize_lines(lines: list[dict], *, check_dimensions: bool) -> list[dict]
         for key in DIMENSIONS:
             line[key] = pk_of(raw.get(key, raw.get(key[:-3])))
         out.append(line)
-    accounts = accounts_share_lock({line["account_id"] for line in out})
+    wanted = {line["account_id"] for line in out}
+    accounts = locked if locked is not None and wanted <= set(locked) else accounts_share_lock(wanted)
     for i, line in enumerate(out):
         account = accounts.get(line["account_id"])
         if account is None:
@@ -121,6 +137,7 @@ def journal_entry_post(
     actor=None,
     reverses: JournalEntry | None = None,
     check_dimensions: bool = True,
+    locked_accounts: dict[int, Account] | None = None,
 ) -> JournalEntry:
     """Post a balanced entry (debits = credits exactly, ≥ 2 lines) dated in an open period.
 
@@ -132,7 +149,7 @@ def journal_entry_post(
         raise InvalidInput(f"Unknown source '{source}'; one of {', '.join(EntrySource.values)}.", field="source")
     if not isinstance(entry_date, date):
         raise InvalidInput("Must be a date.", field="entry_date")
-    normalized = _normalize_lines(lines, check_dimensions=check_dimensions)
+    normalized = _normalize_lines(lines, check_dimensions=check_dimensions, locked=locked_accounts)
     if source == EntrySource.MANUAL:
         _refuse_control_accounts(normalized)
     total_debit = sum(line["debit"] for line in normalized)
