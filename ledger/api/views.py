@@ -1,7 +1,7 @@
 """Ledger resources: thin views over ledger.selectors (reads) and ledger.services (writes)."""
 
 from django.db import transaction
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -297,7 +297,3 @@ class PaymentViewSet(_CashViewSet):
 
     def get_queryset(self):
         return selectors.payment_list()
-
-
-__all__ = ["AccountViewSet", "BillViewSet", "InvoiceViewSet", "JournalEntryViewSet", "PaymentViewSet",
-           "PeriodViewSet", "ReceiptViewSet", "OpenApiExample"]  # fmt: skip
