@@ -49,6 +49,7 @@ class Spec:
     control_role: str
     line_types: tuple[str, ...]
     default_line_role: str | None
+    extra_fields: tuple[str, ...] = ()
 
     def serialize(self, doc, lines: list | None = None) -> dict:
         """The document as the API renders it (the event payload); `lines` saves a query when already loaded."""
@@ -65,11 +66,11 @@ class Spec:
 
 INVOICE = Spec(
     "invoice", Invoice, InvoiceLine, "customer", ("sales", "Customer"), "invoice_date", "INV-",
-    AccountRole.ACCOUNTS_RECEIVABLE, (AccountType.REVENUE,), AccountRole.SALES_REVENUE,
+    AccountRole.ACCOUNTS_RECEIVABLE, (AccountType.REVENUE,), AccountRole.SALES_REVENUE, ("sales_order_id",),
 )  # fmt: skip
 BILL = Spec(
     "bill", Bill, BillLine, "vendor", ("inventory", "Vendor"), "bill_date", "BILL-",
-    AccountRole.ACCOUNTS_PAYABLE, (AccountType.EXPENSE, AccountType.ASSET), None,
+    AccountRole.ACCOUNTS_PAYABLE, (AccountType.EXPENSE, AccountType.ASSET), None, ("vendor_reference",),
 )  # fmt: skip
 
 
@@ -212,6 +213,10 @@ def _refuse(spec: Spec, doc, wanted: str):
 
 def document_update(spec: Spec, *, doc, actor=None, **data):
     """Edit a draft: dates, memo, counterparty, lines (replaced whole). Anything else is a 409."""
+    editable = {spec.party, spec.date_field, "due_date", "memo", "lines", *spec.extra_fields}
+    unknown = set(data) - editable
+    if unknown:
+        raise TypeError(f"unknown {spec.kind} fields: {sorted(unknown)}")
     with transaction.atomic():
         doc = locks.row_lock(spec.model.objects, doc.pk)
         if doc.status != S.DRAFT:

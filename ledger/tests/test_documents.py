@@ -230,3 +230,16 @@ def test_invoice_list_runs_a_fixed_number_of_queries(api, customer):
     for _ in range(6):
         api.post("/api/v2/invoices/", invoice_body(customer), format="json")
     assert list_queries() == few <= 12
+
+
+def test_a_draft_bill_is_editable_and_voidable(api, vendor, account):
+    line = {"description": "Sanitation chemicals", "amount": "612.40", "account": account("6200").pk}
+    body = {"vendor": vendor.pk, "bill_date": "2026-03-01", "lines": [line]}
+    bill = api.post("/api/v2/bills/", body, format="json").json()
+    assert bill["status"] == "draft" and bill["journal_entry"] is None
+    r = api.patch(f"/api/v2/bills/{bill['id']}/", {"vendor_reference": "S-2210", "due_date": "2026-03-31"},
+                  format="json")  # fmt: skip
+    assert r.status_code == 200 and r.json()["vendor_reference"] == "S-2210" and r.json()["due_date"] == "2026-03-31"
+    r = api.patch(f"/api/v2/bills/{bill['id']}/", {"status": "void"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "void" and r.json()["void_entry"] is None
+    assert JournalEntry.objects.count() == 0
