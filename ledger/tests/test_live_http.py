@@ -10,19 +10,7 @@ from ledger.tests.factories import make_customer
 pytestmark = pytest.mark.live
 
 
-@pytest.fixture
-def http(request):
-    """The root conftest's live_http, on its gunicorn fixture `http_server` (an older root conftest named it
-    `live_server`, which pytest-django also claims: skip there rather than fail)."""
-    try:
-        request.getfixturevalue("http_server")
-    except pytest.FixtureLookupError:
-        pytest.skip("needs the root conftest's http_server fixture")
-    return request.getfixturevalue("live_http")
-
-
-def test_invoice_receipt_and_aging_csv_over_http(committed, http):
-    live_http = http
+def test_invoice_receipt_and_aging_csv_over_http(committed, live_http):
     customer = make_customer(payment_terms_days=10)
     r = live_http.post(
         "/api/v2/invoices/",
