@@ -9,17 +9,15 @@ One test database for the whole run (real PostgreSQL). Three silos are created o
 
 from __future__ import annotations
 
-import itertools
-import uuid
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import connection
 from rest_framework.test import APIClient
 
+from cashsheet.testing import unique
+
 SILOS = {"alpha": "Alpha Meats", "beta": "Beta Packing", "live": "Live Provisions"}
-_counter = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
@@ -51,10 +49,6 @@ def silo_beta(db):
 @pytest.fixture
 def silo(silo_alpha):
     return silo_alpha
-
-
-def unique(prefix: str = "T") -> str:
-    return f"{prefix}{next(_counter)}{uuid.uuid4().hex[:6].upper()}"
 
 
 @pytest.fixture

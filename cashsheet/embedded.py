@@ -23,7 +23,16 @@ def postgres_settings(root: Path = DEFAULT_DIR, name: str = "cashsheet") -> dict
     pgdata = root / "pg"
     pgdata.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None: the server outlives this process, so web, worker and tests share it.
-    server = pgserver.get_server(pgdata, cleanup_mode=None)
+    # pgserver gives pg_ctl 10 s; on a loaded machine a first start can take longer, and a second
+    # call then finds the server that did come up.
+    for attempt in range(4):
+        try:
+            server = pgserver.get_server(pgdata, cleanup_mode=None)
+            break
+        except (subprocess.SubprocessError, OSError):
+            if attempt == 3:
+                raise
+            time.sleep(2)
     info = server.get_postmaster_info()
     if name != "postgres":
         exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")

@@ -227,3 +227,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Ledger: name the ledger's status enums in the OpenAPI schema (several resources have a `status`).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
+    "DocumentStatusEnum": "ledger.models.documents.DocumentStatus",
+    "PeriodStatusEnum": "ledger.models.accounts.PeriodStatus",
+}

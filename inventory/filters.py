@@ -9,7 +9,7 @@ from inventory.models import (
     Item,
     MovementKind,
     Species,
-    StockDay,
+    StockBalance,
     StockMovement,
     TransferLane,
     Vendor,
@@ -118,8 +118,11 @@ class StockMovementFilterSet(ResourceFilterSet):
         fields = ["facility", "item", "kind", "effective_date", "lane"]
 
 
-class StockBalanceFilterSet(django_filters.FilterSet):
-    """`as_of` is read by the view (it changes which day rows are picked); the rest narrow rows."""
+class StockBalanceFilterSet(ResourceFilterSet):
+    """`as_of` is read by the view (it changes which day rows are picked); the rest narrow rows.
+
+    `updated_since` finds the balances any movement touched since a sync (the row's updated_at).
+    """
 
     facility = FacilityRef()
     item = ItemRef()
@@ -127,7 +130,7 @@ class StockBalanceFilterSet(django_filters.FilterSet):
     as_of = django_filters.DateFilter(method="filter_noop", help_text="Balances at the close of this date.")
 
     class Meta:
-        model = StockDay
+        model = StockBalance
         fields = ["facility", "item"]
 
     def filter_noop(self, qs, name, value):

@@ -19,6 +19,8 @@ def stock_balances_lock(*, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, 
     one row instead of one of them failing on the unique constraint.
     """
     wanted = sorted(set(pairs))
+    if not wanted:
+        return {}  # an empty Q() would match, and lock, every row
     condition = Q()
     for facility_id, item_id in wanted:
         condition |= Q(facility_id=facility_id, item_id=item_id)

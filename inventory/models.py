@@ -258,10 +258,13 @@ class StockMovement(models.Model):
 
 
 class StockBalance(models.Model):
-    """Current on-hand and value per facility and item (movements dated today or earlier).
+    """Position per facility and item after every posted movement, with value and average cost.
 
-    The row is the lock target for every movement of its facility and item (select_for_update in
-    pk order), so concurrent postings serialise and never oversell. Weighted average cost lives here.
+    It includes future-dated movements (e.g. a transfer's in leg still in transit); on hand today or
+    on a date is the pair's StockDay closing (inventory.selectors.stock_on_hand). The row is the lock
+    target for every movement of its facility and item (select_for_update in pk order, through
+    inventory.locks), so concurrent postings serialise and never oversell. Weighted average cost
+    (perpetual, in posting order) lives here.
     """
 
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="balances")

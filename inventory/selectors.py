@@ -6,17 +6,19 @@ StockDay row on or before the date (one index lookup on (facility, item, date)).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
+from cashsheet.api.exceptions import InvalidInput
 from inventory.models import (
     CuttingPattern,
     CuttingPatternOutput,
     Facility,
     Item,
+    StockBalance,
     StockDay,
     StockMovement,
     TransferLane,
@@ -32,6 +34,19 @@ def facility_list() -> QuerySet[Facility]:
 
 def transfer_lane_list() -> QuerySet[TransferLane]:
     return TransferLane.objects.select_related("from_facility", "to_facility")
+
+
+def transfer_lane_between(*, from_facility: Facility, to_facility: Facility) -> TransferLane:
+    """The active lane from one facility to another, or InvalidInput naming `to_facility`."""
+    lane = TransferLane.objects.filter(from_facility=from_facility, to_facility=to_facility).first()
+    if lane is None:
+        raise InvalidInput(f"No transfer lane from {from_facility.code} to {to_facility.code}.", field="to_facility")
+    if not lane.active:
+        raise InvalidInput(
+            f"The lane from {from_facility.code} to {to_facility.code} is inactive.", field="to_facility"
+        )
+    lane.from_facility, lane.to_facility = from_facility, to_facility  # spare the two lookups
+    return lane
 
 
 def item_list() -> QuerySet[Item]:
@@ -67,17 +82,52 @@ def stock_on_hand(*, facility: Facility | int, item: Item | int, as_of: date | N
     return closing if closing is not None else ZERO
 
 
-def stock_balance_list(*, as_of: date | None = None) -> QuerySet[StockDay]:
-    """One row per facility and item that has ever moved: the closing on or before `as_of`.
+def stock_balance_list(*, as_of: date | None = None) -> QuerySet[StockBalance]:
+    """One row per facility and item that has stock history on or before `as_of` (default today).
 
-    Rows carry `facility`, `item` (with imps_code), `closing_lb` and `closing_value`; DISTINCT ON
-    picks each pair's latest day, served by the unique (facility, item, date) index.
+    Each balance row is annotated with `closing_lb`, `closing_value` and `last_movement_date` from
+    its latest StockDay on or before the date: one index lookup per row on (facility, item, date),
+    so filters on facility or item narrow the work instead of scanning every day row.
     """
     as_of = as_of or timezone.localdate()
-    latest = (
-        StockDay.objects.filter(date__lte=as_of)
-        .order_by("facility_id", "item_id", "-date")
-        .distinct("facility_id", "item_id")
-        .values("pk")
+    latest = StockDay.objects.filter(
+        facility_id=OuterRef("facility_id"), item_id=OuterRef("item_id"), date__lte=as_of
+    ).order_by("-date")[:1]
+    return (
+        StockBalance.objects.select_related("facility", "item")
+        .annotate(
+            closing_lb=Subquery(latest.values("closing_lb")),
+            closing_value=Subquery(latest.values("closing_value")),
+            last_movement_date=Subquery(latest.values("date")),
+        )
+        .filter(closing_lb__isnull=False)
     )
-    return StockDay.objects.filter(pk__in=latest).select_related("facility", "item")
+
+
+def stock_levels(
+    *, as_of: date | None = None, facility_ids: list[int] | None = None, item_ids: list[int] | None = None
+) -> dict[tuple[int, int], Decimal]:
+    """On-hand lb by (facility_id, item_id) at the close of `as_of`, for many pairs in one query."""
+    rows = stock_balance_list(as_of=as_of)
+    if facility_ids is not None:
+        rows = rows.filter(facility_id__in=facility_ids)
+    if item_ids is not None:
+        rows = rows.filter(item_id__in=item_ids)
+    return {(f, i): lb for f, i, lb in rows.values_list("facility_id", "item_id", "closing_lb")}
+
+
+def stock_days(*, facility: Facility | int, item: Item | int, start: date, end: date) -> list[tuple[date, Decimal]]:
+    """Closing lb per day from `start` to `end` inclusive (every day, carried forward), for projections."""
+    facility_id, item_id = getattr(facility, "pk", facility), getattr(item, "pk", item)
+    opening = stock_on_hand(facility=facility_id, item=item_id, as_of=start)
+    changes = dict(
+        StockDay.objects.filter(facility_id=facility_id, item_id=item_id, date__gt=start, date__lte=end)
+        .order_by("date")
+        .values_list("date", "closing_lb")
+    )
+    out, closing, day = [], opening, start
+    while day <= end:
+        closing = changes.get(day, closing)
+        out.append((day, closing))
+        day += timedelta(days=1)
+    return out

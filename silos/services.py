@@ -94,6 +94,9 @@ def silo_delete(*, silo: Silo) -> None:
     slug = silo.schema_name
     connection.set_schema_to_public()
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Deferred constraint checks queued earlier in this transaction would block DROP SCHEMA.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         Domain.objects.filter(tenant=silo).delete()
         Silo.objects.filter(pk=silo.pk).delete()
         with connection.cursor() as cursor:

@@ -19,7 +19,7 @@ def test_token_works_at_its_silo_and_is_401_at_another(http_server, live_silo, l
 
 
 def test_create_then_read_over_http(live_http):
-    from conftest import unique
+    from cashsheet.testing import unique
 
     code = unique("HTTP")
     created = live_http.post("/api/v2/customers/", json={"code": code, "name": "Over the wire"})

@@ -11,7 +11,7 @@ from inventory.models import (
     Facility,
     Item,
     MovementKind,
-    StockDay,
+    StockBalance,
     StockMovement,
     TransferLane,
     Vendor,
@@ -181,10 +181,13 @@ class StockBalanceSerializer(serializers.ModelSerializer):
     description = serializers.CharField(source="item.description")
     on_hand_lb = serializers.DecimalField(source="closing_lb", max_digits=12, decimal_places=2)
     value = serializers.DecimalField(source="closing_value", max_digits=14, decimal_places=2)
-    last_movement_date = serializers.DateField(source="date")
+    avg_cost_per_lb = serializers.DecimalField(
+        max_digits=12, decimal_places=4, help_text="Current weighted average cost (not as of the date)."
+    )
+    last_movement_date = serializers.DateField()
 
     class Meta:
-        model = StockDay
-        fields = ["facility", "facility_code", "item", "imps_code", "description", "on_hand_lb", "value"]
-        fields += ["last_movement_date"]
+        model = StockBalance
+        fields = ["id", "facility", "facility_code", "item", "imps_code", "description", "on_hand_lb", "value"]
+        fields += ["avg_cost_per_lb", "last_movement_date", "created_at", "updated_at"]
         read_only_fields = fields

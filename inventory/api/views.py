@@ -24,7 +24,7 @@ from inventory.filters import (
     TransferLaneFilterSet,
     VendorFilterSet,
 )
-from inventory.models import MovementKind, TransferLane
+from inventory.models import MovementKind
 
 
 def _schema(resource: str, tag: str, example: OpenApiExample, create_description: str = ""):
@@ -199,11 +199,7 @@ class StockMovementViewSet(ResourceViewSet):
             raise InvalidInput("direction is only given for adjustments; the kind gives it.", field="direction")
         if data.get("unit_cost_per_lb") is not None:
             raise InvalidInput("A transfer moves stock at the source's average cost.", field="unit_cost_per_lb")
-        lane = TransferLane.objects.filter(from_facility=data["facility"], to_facility=to_facility).first()
-        if lane is None:
-            raise InvalidInput(
-                f"No transfer lane from {data['facility'].code} to {to_facility.code}.", field="to_facility"
-            )
+        lane = selectors.transfer_lane_between(from_facility=data["facility"], to_facility=to_facility)
         out_leg, _ = services.stock_transfer_post(
             lane=lane,
             item=data["item"],
@@ -223,7 +219,7 @@ class StockBalanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = StockBalanceSerializer
     filterset_class = StockBalanceFilterSet
     search_fields = ["item__imps_code", "item__description", "facility__code"]
-    ordering_fields = ["facility__code", "item__imps_code", "closing_lb", "closing_value", "date"]
+    ordering_fields = ["facility__code", "item__imps_code", "closing_lb", "closing_value", "last_movement_date"]
     ordering = ["facility__code", "item__imps_code"]
 
     def get_queryset(self):

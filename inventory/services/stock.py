@@ -119,22 +119,25 @@ SELECT date FROM {_DAY} WHERE facility_id = %(f)s AND item_id = %(i)s AND date >
 ORDER BY date LIMIT 1
 """
 
-# The day row for D starts from the closing of the latest earlier day (or zero), then the update
-# below adds the movement to it and every later row in one statement.
-_ENSURE_DAY_SQL = f"""
+# One statement moves the days: every row on or after D shifts by the movement, and when D has no
+# row yet, one is inserted from the latest earlier closing (or zero) plus the movement. Not an
+# INSERT .. ON CONFLICT DO UPDATE: PostgreSQL checks CHECK constraints on the proposed row before
+# it looks for the conflict, so a same-day shipment would fail `closing_lb >= 0` on "0 - q". The
+# caller holds the pair's balance lock, so no one else inserts D's row in between.
+_MOVE_DAYS_SQL = f"""
+WITH moved AS (
+  UPDATE {_DAY} SET closing_lb = closing_lb + %(q)s, closing_value = closing_value + %(v)s
+  WHERE facility_id = %(f)s AND item_id = %(i)s AND date >= %(d)s
+  RETURNING date
+)
 INSERT INTO {_DAY} (facility_id, item_id, date, closing_lb, closing_value)
-SELECT %(f)s, %(i)s, %(d)s, COALESCE(p.closing_lb, 0), COALESCE(p.closing_value, 0)
+SELECT %(f)s, %(i)s, %(d)s, COALESCE(p.closing_lb, 0) + %(q)s, COALESCE(p.closing_value, 0) + %(v)s
 FROM (SELECT 1) AS one
 LEFT JOIN LATERAL (
   SELECT closing_lb, closing_value FROM {_DAY}
   WHERE facility_id = %(f)s AND item_id = %(i)s AND date < %(d)s ORDER BY date DESC LIMIT 1
 ) AS p ON true
-ON CONFLICT (facility_id, item_id, date) DO NOTHING
-"""
-
-_SHIFT_DAYS_SQL = f"""
-UPDATE {_DAY} SET closing_lb = closing_lb + %(q)s, closing_value = closing_value + %(v)s
-WHERE facility_id = %(f)s AND item_id = %(i)s AND date >= %(d)s
+WHERE NOT EXISTS (SELECT 1 FROM moved WHERE moved.date = %(d)s)
 """
 
 
@@ -201,8 +204,7 @@ def _apply(
 
     with connection.cursor() as cursor:
         params = {"f": facility.pk, "i": item.pk, "d": effective_date, "q": signed, "v": value}
-        cursor.execute(_ENSURE_DAY_SQL, params)
-        cursor.execute(_SHIFT_DAYS_SQL, params)
+        cursor.execute(_MOVE_DAYS_SQL, params)
 
     movement = StockMovement.objects.create(
         facility=facility,

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import unique
+from cashsheet.testing import unique
 from inventory import services
 from inventory.models import Category
 

@@ -200,10 +200,52 @@ def test_patch_yields_over_one_is_400_and_keeps_old_outputs(api, blythe, rib_par
     assert [o.yield_fraction for o in pattern.outputs.all()] == [Decimal("0.50000")]
 
 
-def test_openapi_schema_lists_inventory_resources(api):
-    r = api.get(f"{API}/openapi.json")
-    assert r.status_code == 200
-    paths = r.json()["paths"]
+def test_openapi_schema_is_valid_and_has_inventory_examples(api):
+    from openapi_spec_validator import validate
+
+    spec = api.get(f"{API}/openapi.json").json()
+    validate(spec)
+    paths = spec["paths"]
     for resource in ("facilities", "transfer-lanes", "items", "cutting-patterns", "vendors", "stock-movements"):
-        assert f"/api/v2/{resource}/" in paths
-    assert "/api/v2/stock-balances/" in paths
+        create = paths[f"/api/v2/{resource}/"]["post"]
+        assert "examples" in create["requestBody"]["content"]["application/json"], resource
+    assert "patch" not in paths["/api/v2/stock-movements/{id}/"]
+    params = {p["name"] for p in paths["/api/v2/stock-balances/"]["get"]["parameters"]}
+    assert {"facility", "item", "imps_code", "as_of", "updated_since", "search", "ordering"} <= params
+
+
+@pytest.mark.parametrize("page_size", [5, 50])
+def test_list_query_counts_do_not_grow_with_page_size(api, blythe, denver, make_item, receive, page_size):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    items = [make_item(f"Q{n:02d}") for n in range(60)]
+    for n, item in enumerate(items):
+        receive(blythe if n % 2 else denver, item, 10)
+        services.cutting_pattern_create(
+            code=f"QP{n}",
+            input_item=item,
+            facilities=[blythe],
+            outputs=[{"item": items[(n + 1) % 60], "yield_fraction": Decimal("0.5")}],
+        )
+    for resource in ("cutting-patterns", "stock-balances", "stock-movements", "items"):
+        api.get(f"{API}/{resource}/")  # first use of the token writes last_used_at
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(f"{API}/{resource}/?page_size={page_size}")
+        assert response.status_code == 200 and len(response.json()["results"]) == min(page_size, 60)
+        # Token, permissions, count, page, and at most two prefetches; django-tenants' SETs aside.
+        sql = [q["sql"] for q in queries if not q["sql"].startswith("SET search_path")]
+        assert len(sql) <= 6, (resource, [q[:80] for q in sql])
+
+
+def test_silos_do_not_see_each_others_items(api, make_item, silo_beta):
+    make_item("112A")
+    assert api.get(f"{API}/items/?imps_code=112A").json()["count"] == 1
+    from django.db import connection
+
+    alpha = connection.tenant
+    connection.set_tenant(silo_beta)
+    try:
+        assert not Item.objects.filter(imps_code="112A").exists()
+    finally:
+        connection.set_tenant(alpha)

@@ -252,3 +252,62 @@ def test_stock_movement_list_query_count_is_fixed(api, blythe, ribeye, receive, 
         receive(blythe, ribeye, 10, on=date(2026, 3, day))
     with django_assert_max_num_queries(8):
         assert api.get(f"{API}/stock-movements/?page_size=50").json()["count"] == 10
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        "receipt",
+        {"facility": "BLYTHE", "item": "112A", "kind": "receipt", "quantity_lb": 1, "effective_date": "2026-03-01"},
+        {"facility": None, "item": None, "kind": None, "quantity_lb": None, "effective_date": None},
+        {"facility": 1, "item": 1, "kind": "receipt", "quantity_lb": "NaN", "effective_date": "2026-03-01"},
+        {"facility": 1, "item": 1, "kind": "receipt", "quantity_lb": "1e20", "effective_date": "2026-03-01"},
+        {"facility": 1, "item": 1, "kind": "receipt", "quantity_lb": 1, "effective_date": "2026-02-30"},
+        {"facility": 1, "item": 1, "kind": ["receipt"], "quantity_lb": {}, "effective_date": 20260301},
+    ],
+)
+def test_garbage_movement_input_is_json_400(api, blythe, ribeye, body):
+    r = api.post(f"{API}/stock-movements/", body, format="json")
+    assert r.status_code == 400, r.content
+    assert r.json()["status"] == 400 and r.json()["errors"]
+    assert not StockMovement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "outputs",
+    ["0.5", [{"item": "x", "yield_fraction": "0.5"}], [{"yield_fraction": "abc"}], [{"item": 1, "yield": 0.5}]],
+)
+def test_garbage_pattern_outputs_are_json_400(api, blythe, ribeye, outputs):
+    body = {"code": "G1", "input_item": ribeye.pk, "facilities": [blythe.pk], "outputs": outputs}
+    r = api.post(f"{API}/cutting-patterns/", body, format="json")
+    assert r.status_code == 400, r.content
+    assert r.json()["errors"][0]["field"].startswith("outputs")
+
+
+def test_patch_needs_change_permission(make_user, client_for, ribeye):
+    viewer = client_for(make_user("inventory.view_item"))
+    assert viewer.patch(f"{API}/items/{ribeye.pk}/", {"description": "x"}, format="json").status_code == 403
+    editor = client_for(make_user("inventory.view_item", "inventory.change_item"))
+    assert editor.patch(f"{API}/items/{ribeye.pk}/", {"description": "x"}, format="json").status_code == 200
+
+
+def test_balances_sync_with_updated_since(api, blythe, denver, ribeye, receive):
+    receive(blythe, ribeye, 10, on=date(2026, 3, 1))
+    mark = timezone.now()
+    receive(denver, ribeye, 5, on=date(2026, 3, 1))
+    rows = api.get(f"{API}/stock-balances/", {"updated_since": mark.isoformat()}).json()["results"]
+    assert [(r["facility_code"], r["on_hand_lb"]) for r in rows] == [("DENVER", "5.00")]
+    assert {"id", "created_at", "updated_at"} <= set(rows[0])
+
+
+def test_transfer_over_an_inactive_lane_is_400(api, blythe, denver, ribeye, receive):
+    receive(blythe, ribeye, 100)
+    lane = services.transfer_lane_create(from_facility=blythe, to_facility=denver)
+    services.transfer_lane_update(lane=lane, active=False)
+    r = _post(
+        api, facility=blythe.pk, to_facility=denver.pk, item=ribeye.pk, kind="transfer_out", quantity_lb=1,
+        effective_date="2026-03-20",
+    )  # fmt: skip
+    assert r.status_code == 400 and "inactive" in r.json()["detail"]
+    assert r.json()["errors"][0]["field"] == "to_facility"

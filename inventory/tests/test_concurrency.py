@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import connection
 from rest_framework.test import APIClient
 
-from conftest import unique
+from cashsheet.testing import unique
 from inventory import selectors, services
 from inventory.models import StockBalance, StockMovement
 
@@ -118,3 +118,48 @@ def test_shipping_exactly_the_balance_leaves_zero_and_one_more_pound_is_refused(
         client_error = exc
     assert client_error is not None and client_error.status_code == 409
     assert client_error.context["shortfall_lb"] == "0.01"
+
+
+def test_multi_line_shipments_that_pre_lock_their_pairs_do_not_deadlock(committed):
+    """The pattern sales uses for a multi-line shipment: lock every pair first (pk order), then post."""
+    from django.db import transaction
+
+    from inventory.locks import stock_balances_lock
+
+    silo = committed
+    facility = services.facility_create(code=unique("M"), name="Multi-line plant")
+    items = [services.item_create(imps_code=unique("M"), description="Line item", category="trim") for _ in range(2)]
+    for item in items:
+        services.stock_movement_post(
+            facility=facility,
+            item=item,
+            kind="receipt",
+            quantity_lb=Decimal("1000"),
+            effective_date=date(2026, 3, 1),
+            unit_cost_per_lb=Decimal("3"),
+        )
+    barrier = threading.Barrier(10)
+
+    def shipment(order):
+        def run():
+            with transaction.atomic():
+                stock_balances_lock(pairs=[(facility.pk, item.pk) for item in order])
+                for item in order:  # lines in the order the customer wrote them
+                    services.stock_movement_post(
+                        facility=facility,
+                        item=item,
+                        kind="shipment",
+                        quantity_lb=Decimal("10"),
+                        effective_date=date(2026, 3, 2),
+                    )
+
+        return run
+
+    orders = [items, items[::-1]]
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        futures = [pool.submit(_in_thread, silo, barrier, shipment(orders[n % 2])) for n in range(10)]
+        for future in futures:
+            future.result(timeout=60)
+    connection.set_tenant(silo)
+    for item in items:
+        assert StockBalance.objects.get(facility=facility, item=item).on_hand_lb == Decimal("900.00")

@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cashsheet.api.exceptions import InvalidInput
@@ -171,3 +173,40 @@ def test_adjustments_carry_their_direction(silo, blythe, ribeye, receive):
         effective_date=timezone.localdate(),
     )
     assert selectors.stock_on_hand(facility=blythe, item=ribeye) == D("97.00")
+
+
+def test_stock_levels_for_many_pairs_in_one_query(silo, blythe, denver, ribeye, make_item, receive, ship):
+    chuck = make_item("116A")
+    receive(blythe, ribeye, 100, on=date(2026, 3, 1))
+    receive(denver, ribeye, 40, on=date(2026, 3, 4))
+    receive(blythe, chuck, 7, on=date(2026, 3, 2))
+    ship(blythe, ribeye, 30, on=date(2026, 3, 3))
+    with CaptureQueriesContext(connection) as queries:
+        levels = selectors.stock_levels(as_of=date(2026, 3, 3))
+    # One SELECT (django-tenants may add a SET search_path before it, depending on its settings).
+    assert len([q for q in queries if not q["sql"].startswith("SET search_path")]) == 1
+    assert levels == {(blythe.pk, ribeye.pk): D("70.00"), (blythe.pk, chuck.pk): D("7.00")}
+    assert selectors.stock_levels(as_of=date(2026, 3, 4), item_ids=[ribeye.pk]) == {
+        (blythe.pk, ribeye.pk): D("70.00"),
+        (denver.pk, ribeye.pk): D("40.00"),
+    }
+
+
+def test_stock_days_carry_closings_forward(silo, blythe, ribeye, receive, ship):
+    receive(blythe, ribeye, 100, on=date(2026, 3, 2))
+    ship(blythe, ribeye, 40, on=date(2026, 3, 4))
+    days = selectors.stock_days(facility=blythe, item=ribeye, start=date(2026, 3, 1), end=date(2026, 3, 5))
+    assert [lb for _, lb in days] == [D("0.00"), D("100.00"), D("100.00"), D("60.00"), D("60.00")]
+    assert days[0][0] == date(2026, 3, 1) and days[-1][0] == date(2026, 3, 5)
+
+
+def test_same_day_movements_share_the_day_row(silo, blythe, ribeye, receive, ship):
+    # Regression: a shipment dated the same day as the only receipt must not trip closing_lb >= 0.
+    receive(blythe, ribeye, 2400, on=date(2026, 3, 10))
+    ship(blythe, ribeye, 800, on=date(2026, 3, 10))
+    receive(blythe, ribeye, 100, on=date(2026, 3, 10))
+    ship(blythe, ribeye, 1700, on=date(2026, 3, 10))
+    day = StockDay.objects.get(facility=blythe, item=ribeye)
+    assert (day.date, day.closing_lb) == (date(2026, 3, 10), D("0.00"))
+    with pytest.raises(InsufficientStock):
+        ship(blythe, ribeye, 1, on=date(2026, 3, 10))

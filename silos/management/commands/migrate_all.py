@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "migrate_schemas --shared, then the template new silos are cloned from, then every silo in parallel."
 
     def add_arguments(self, parser):
-        parser.add_argument("--executor", default="multiprocessing", choices=["standard", "multiprocessing", "subprocess"])
+        parser.add_argument(
+            "--executor", default="multiprocessing", choices=["standard", "multiprocessing", "subprocess"]
+        )
 
     def handle(self, *args, executor, **options):
         verbosity = options.get("verbosity", 1)
