@@ -102,11 +102,16 @@ def _unavailable(exc: Exception) -> ServiceUnavailable:
 
 def _lb(value: float, cap: Decimal) -> Decimal:
     # Round down: never promise a fraction of a cent-pound more than the plan serves.
-    return min(cap, Decimal(repr(max(0.0, value))).quantize(Decimal("0.01"), rounding=ROUND_DOWN))
+    return min(cap, Decimal(repr(max(0.0, float(value) + 1e-6))).quantize(Decimal("0.01"), rounding=ROUND_DOWN))
+
+
+def _d(value: float, places: int = 2) -> Decimal:
+    """A solver float (possibly numpy) as a Decimal, rounded once with the shared helper."""
+    return quantize(Decimal(repr(float(value))), places)
 
 
 def _price(value: float | None) -> Decimal | None:
-    return None if value is None else quantize(Decimal(repr(value)), 4)
+    return None if value is None else _d(value, 4)
 
 
 def _sources_out(sources: list[dict]) -> list[dict]:
@@ -115,21 +120,18 @@ def _sources_out(sources: list[dict]) -> list[dict]:
         out.append(
             {
                 "facility_id": s["facility_id"],
-                "lb": quantize(Decimal(repr(s["lb"]))),
-                "on_hand_lb": quantize(Decimal(repr(s["on_hand_lb"]))),
+                "lb": _d(s["lb"]),
+                "on_hand_lb": _d(s["on_hand_lb"]),
                 "cut": [
                     {
                         "pattern": c["pattern"],
                         "input_imps_code": c["input_imps_code"],
-                        "input_lb": quantize(Decimal(repr(c["input_lb"]))),
-                        "output_lb": quantize(Decimal(repr(c["output_lb"]))),
+                        "input_lb": _d(c["input_lb"]),
+                        "output_lb": _d(c["output_lb"]),
                     }
                     for c in s["cut"]
                 ],
-                "transfers": [
-                    {**t, "lb": quantize(Decimal(repr(t["lb"]))), "cost_per_lb": t["cost_per_lb"]}
-                    for t in s["transfers"]
-                ],
+                "transfers": [{**t, "lb": _d(t["lb"]), "cost_per_lb": t["cost_per_lb"]} for t in s["transfers"]],
             }
         )
     return out
@@ -200,7 +202,7 @@ def atp_check(*, facility: Facility, item: Item, quantity_lb: Decimal, delivery_
         available_lb=available,
         marginal_price_per_lb=_price(solve.marginal),
         source_facility=solve.sources[0]["facility_id"] if solve.sources else None,
-        solver_latency_ms=quantize(Decimal(repr(latency)), 2),
+        solver_latency_ms=_d(latency),
         sources=_sources_out(solve.sources),
         earliest_date_full=earliest,
         alternatives=alternatives,
@@ -213,7 +215,7 @@ def _split(sources: list[dict], quantity_lb: Decimal) -> dict[str, Decimal]:
     total = sum(lb for _, lb in positive)
     shares: dict[str, Decimal] = {}
     for code, lb in positive:
-        share = (quantity_lb * Decimal(repr(lb / total))).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+        share = (quantity_lb * Decimal(repr(float(lb / total)))).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
         if share > 0:
             shares[code] = share
     remainder = quantity_lb - sum(shares.values())

@@ -47,6 +47,7 @@ class Solve:
     marginal: float | None
     sources: list[dict]
     solve_ms: float
+    cost: float = 0.0  # the plan's cost net of the delivery's weight (for finite-difference checks)
 
 
 class AtpModel:
@@ -155,6 +156,7 @@ class AtpModel:
         # Dual simplex: a bound change keeps the basis dual feasible, so the warm re-solve is a few pivots.
         self.h.setOptionValue("solver", "simplex")
         self.h.setOptionValue("simplex_strategy", 1)
+        self.h.setOptionValue("presolve", "off")  # presolve would discard the warm basis on every re-solve
         self.h.passModel(lp)
         self.rhs = np.zeros(nb)
         self.short_ub = np.zeros(nb)
@@ -214,6 +216,10 @@ class AtpModel:
             # A failed solve may leave a basis HiGHS cannot reuse; start the next one cold.
             self.h.clearSolver()
             raise SolverFailure(self.h.modelStatusToString(status), timed_out=timed_out)
+        if elapsed > time_limit_s * 1000:
+            # HiGHS checks its clock only between pivots (a presolved or one-pivot solve never looks at it);
+            # the limit is a promise to the caller, so a late answer counts as a time-out.
+            raise SolverFailure("Time limit reached", timed_out=True)
         return elapsed
 
     def baseline_ensure(self, time_limit_s: float) -> float:
@@ -234,8 +240,9 @@ class AtpModel:
             elapsed += self._run(time_limit_s)
             solution = self.h.getSolution()
             served = max(0.0, min(quantity, solution.col_value[col]))
+            cost = self.h.getInfo().objective_function_value + M * solution.col_value[col]
             if served < 0.005:
-                return Solve(0.0, None, [], elapsed)
+                return Solve(0.0, None, [], elapsed, cost)
             marginal = -solution.row_dual[b]
             values = np.asarray(solution.col_value) if detail else None
             if served < quantity - 0.005 or abs(marginal) >= M / 10:
@@ -245,7 +252,7 @@ class AtpModel:
                 elapsed += self._run(time_limit_s)
                 marginal = -self.h.getSolution().row_dual[b]
             sources = self._sources(item, values) if detail else []
-            return Solve(served, marginal, sources, elapsed)
+            return Solve(served, marginal, sources, elapsed, cost)
         finally:
             self.h.changeColBounds(col, 0.0, 0.0)
 
