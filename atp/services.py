@@ -4,6 +4,7 @@ and LP planning runs. Other apps call these; the API is a thin layer over them."
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
+from rest_framework.utils.encoders import JSONEncoder
 
 from atp import locks
 from atp.engine import cache
@@ -333,6 +335,8 @@ def atp_check_record(*, result: AtpResult, facility: Facility, item: Item, answe
     """Store a check and emit `atp.checked`, in one transaction (run after the answer is sent)."""
     from webhooks.services import event_emit
 
+    # The payload exactly as the API rendered it (numbers, ISO dates), storable as JSON.
+    answer = json.loads(json.dumps(answer, cls=JSONEncoder))
     with transaction.atomic():
         source = Facility.objects.filter(code=result.source_facility).first() if result.source_facility else None
         check = AtpCheck.objects.create(
