@@ -132,6 +132,8 @@ class AtpModel:
 
         n_cols = len(cost)
         self.n_rows, self.n_cols = n_rows, n_cols
+        self.cut_cols = np.asarray([c[0] for c in self.cuts], dtype=np.int64)
+        self.move_cols = np.asarray([m[0] for m in self.moves], dtype=np.int64)
         row_lower = np.zeros(n_rows)
         row_upper = np.zeros(n_rows)
         for (fac, _t), r in self.cap_row.items():
@@ -257,53 +259,56 @@ class AtpModel:
             self.h.changeColBounds(col, 0.0, 0.0)
 
     def _sources(self, item: int, values: np.ndarray) -> list[dict]:
-        """Where the delivered lb come from: the change from the plan without the request, per facility."""
+        """Where the delivered lb come from: the change from the plan without the request, per facility.
+
+        Only the columns that moved are visited (numpy picks them), so this stays cheap on large models.
+        """
         delta = values - self.baseline
         net = self.network
-        out = []
-        for fac in self.facilities:
-            drawn = -delta[self.b(item, fac, self.T - 1)]
-            cut_entries: dict[int, dict] = {}
-            produced = consumed = 0.0
-            for col, pattern, pfac, _t in self.cuts:
-                if pfac != fac or abs(delta[col]) < EPS:
-                    continue
-                for out_item, yield_fraction in pattern.outputs:
-                    if out_item == item:
-                        lb = delta[col] * float(yield_fraction)
-                        produced += lb
-                        entry = cut_entries.setdefault(
-                            pattern.id,
-                            {"pattern": pattern.code, "input_imps_code": net.items[pattern.input_id].imps_code,
-                             "input_lb": 0.0, "output_lb": 0.0},
-                        )  # fmt: skip
-                        entry["input_lb"] += delta[col]
-                        entry["output_lb"] += lb
-                if pattern.input_id == item:
-                    consumed += delta[col]
-            transfers: dict[tuple[int, int], dict] = {}
-            for col, lane, move_item, _t in self.moves:
-                if delta[col] < EPS:
-                    continue
-                # The requested item is listed where it leaves; an input item where it arrives to be cut.
-                if (move_item == item and lane.from_id == fac) or (move_item != item and lane.to_id == fac):
-                    entry = transfers.setdefault(
-                        (lane.id, move_item),
-                        {"from_facility": self.fac_code[lane.from_id], "to_facility": self.fac_code[lane.to_id],
-                         "imps_code": net.items[move_item].imps_code, "lb": 0.0,
-                         "lead_time_days": lane.lead_time_days, "cost_per_lb": lane.cost_per_lb},
+        acc = {
+            fac: {"drawn": -delta[self.b(item, fac, self.T - 1)], "produced": 0.0, "consumed": 0.0, "cut": {},
+                  "transfers": {}}
+            for fac in self.facilities
+        }  # fmt: skip
+        for k in np.nonzero(np.abs(delta[self.cut_cols]) >= EPS)[0]:
+            col, pattern, fac, _t = self.cuts[k]
+            here = acc[fac]
+            for out_item, yield_fraction in pattern.outputs:
+                if out_item == item:
+                    lb = delta[col] * float(yield_fraction)
+                    here["produced"] += lb
+                    entry = here["cut"].setdefault(
+                        pattern.id,
+                        {"pattern": pattern.code, "input_imps_code": net.items[pattern.input_id].imps_code,
+                         "input_lb": 0.0, "output_lb": 0.0},
                     )  # fmt: skip
-                    entry["lb"] += delta[col]
-            supply = drawn + produced - consumed
+                    entry["input_lb"] += delta[col]
+                    entry["output_lb"] += lb
+            if pattern.input_id == item:
+                here["consumed"] += delta[col]
+        for k in np.nonzero(delta[self.move_cols] >= EPS)[0]:
+            col, lane, move_item, _t = self.moves[k]
+            # The requested item is listed where it leaves; an input item where it arrives to be cut.
+            fac = lane.from_id if move_item == item else lane.to_id
+            entry = acc[fac]["transfers"].setdefault(
+                (lane.id, move_item),
+                {"from_facility": self.fac_code[lane.from_id], "to_facility": self.fac_code[lane.to_id],
+                 "imps_code": net.items[move_item].imps_code, "lb": 0.0,
+                 "lead_time_days": lane.lead_time_days, "cost_per_lb": lane.cost_per_lb},
+            )  # fmt: skip
+            entry["lb"] += delta[col]
+        out = []
+        for fac, here in acc.items():
+            supply = here["drawn"] + here["produced"] - here["consumed"]
             if supply < 0.005:
                 continue
             out.append(
                 {
                     "facility_id": self.fac_code[fac],
                     "lb": supply,
-                    "on_hand_lb": max(0.0, supply - produced),
-                    "cut": [e for e in cut_entries.values() if e["output_lb"] >= 0.005],
-                    "transfers": [e for e in transfers.values() if e["lb"] >= 0.005],
+                    "on_hand_lb": max(0.0, supply - here["produced"]),
+                    "cut": [e for e in here["cut"].values() if e["output_lb"] >= 0.005],
+                    "transfers": [e for e in here["transfers"].values() if e["lb"] >= 0.005],
                 }
             )
         out.sort(key=lambda e: -e["lb"])
