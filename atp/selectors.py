@@ -209,6 +209,25 @@ def watermarks() -> tuple[tuple, tuple]:
     return tuple(row[:6]), tuple(row[6:])
 
 
+def check_targets(*, facility_code: str, imps_code: str) -> tuple[Facility | None, Item | None]:
+    """The active facility and item a check names, in one round trip (the check's hot path).
+
+    Returns light instances (id and code only), enough to pass to services and to point foreign keys at.
+    """
+    sql = f"""
+        SELECT f.id, f.code, i.id, i.imps_code FROM (SELECT 1) AS one
+        LEFT JOIN {Facility._meta.db_table} f ON f.code = upper(%s) AND f.active
+        LEFT JOIN {Item._meta.db_table} i ON i.imps_code IN (%s, upper(%s)) AND i.active
+        LIMIT 1
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [facility_code, imps_code, imps_code])
+        fid, fcode, iid, icode = cursor.fetchone()
+    facility = Facility.from_db("default", ["id", "code"], [fid, fcode]) if fid else None
+    item = Item.from_db("default", ["id", "imps_code"], [iid, icode]) if iid else None
+    return facility, item
+
+
 def facility_by_code(code: str) -> Facility | None:
     return Facility.objects.filter(code=code.upper(), active=True).first()
 

@@ -43,6 +43,7 @@ class AtpResult:
     earliest_date_full: dt.date | None = None
     alternatives: list[dict] = field(default_factory=list)
     check_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    source_facility_pk: int | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,7 @@ def atp_check(*, facility: Facility, item: Item, quantity_lb: Decimal, delivery_
         available_lb=available,
         marginal_price_per_lb=_price(solve.marginal),
         source_facility=solve.sources[0]["facility_id"] if solve.sources else None,
+        source_facility_pk=solve.sources[0]["facility_pk"] if solve.sources else None,
         solver_latency_ms=_d(latency),
         sources=_sources_out(solve.sources),
         earliest_date_full=earliest,
@@ -338,7 +340,6 @@ def atp_check_record(*, result: AtpResult, facility: Facility, item: Item, answe
     # The payload exactly as the API rendered it (numbers, ISO dates), storable as JSON.
     answer = json.loads(json.dumps(answer, cls=JSONEncoder))
     with transaction.atomic():
-        source = Facility.objects.filter(code=result.source_facility).first() if result.source_facility else None
         check = AtpCheck.objects.create(
             id=result.check_id,
             facility=facility,
@@ -348,7 +349,7 @@ def atp_check_record(*, result: AtpResult, facility: Facility, item: Item, answe
             result=result.result,
             available_lb=result.available_lb,
             marginal_price_per_lb=result.marginal_price_per_lb,
-            source_facility=source,
+            source_facility_id=result.source_facility_pk,
             solver_latency_ms=result.solver_latency_ms,
             answer=answer,
             requested_by=user if user is not None and user.is_authenticated else None,

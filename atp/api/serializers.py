@@ -30,10 +30,9 @@ class AtpCheckRequestSerializer(serializers.Serializer):
         return value
 
     def validate(self, attrs):
-        facility = selectors.facility_by_code(attrs["facility_id"])
+        facility, item = selectors.check_targets(facility_code=attrs["facility_id"], imps_code=attrs["imps_code"])
         if facility is None:
             raise InvalidInput(f"Unknown or inactive facility {attrs['facility_id']!r}.", field="facility_id")
-        item = selectors.item_by_imps_code(attrs["imps_code"])
         if item is None:
             raise InvalidInput(f"Unknown or inactive IMPS code {attrs['imps_code']!r}.", field="imps_code")
         return {**attrs, "facility": facility, "item": item}

@@ -20,6 +20,7 @@ from atp.engine.model import AtpModel
 from atp.selectors import Network
 
 _LOCK = threading.RLock()
+PREPARE_TIME_LIMIT_S = 30.0
 
 
 @dataclass
@@ -98,6 +99,9 @@ class Session:
         if fresh or model.position_mark != self.position_mark:
             position = selectors.position_load(item_ids=set(family), today=self.today, days=self.days)
             model.position_apply(position, self.position_mark)
+        # Preparing the plan without a request is not the request's solve: it gets a generous limit (a cold
+        # model's first solve is the slow one), so the request's own solves start warm from its basis.
+        model.baseline_ensure(PREPARE_TIME_LIMIT_S)
         self._seen[family] = model
         return model
 

@@ -208,15 +208,18 @@ class AtpModel:
     # --- solving ----------------------------------------------------------------------------------------
 
     def _run(self, time_limit_s: float) -> float:
-        self.h.setOptionValue("time_limit", max(time_limit_s, 0.0))
+        # HiGHS measures `time_limit` against the object's cumulative run clock, not this call: offset it.
+        self.h.setOptionValue("time_limit", self.h.getRunTime() + max(time_limit_s, 0.0))
         started = time.perf_counter()
         self.h.run()
         elapsed = (time.perf_counter() - started) * 1000
         status = self.h.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
             timed_out = status == highspy.HighsModelStatus.kTimeLimit
-            # A failed solve may leave a basis HiGHS cannot reuse; start the next one cold.
-            self.h.clearSolver()
+            if not timed_out:
+                # Numerical trouble may leave a basis HiGHS cannot reuse; start the next solve cold. A time-out
+                # keeps its basis: the next solve continues from where this one stopped.
+                self.h.clearSolver()
             raise SolverFailure(self.h.modelStatusToString(status), timed_out=timed_out)
         if elapsed > time_limit_s * 1000:
             # HiGHS checks its clock only between pivots (a presolved or one-pivot solve never looks at it);
@@ -305,6 +308,7 @@ class AtpModel:
             out.append(
                 {
                     "facility_id": self.fac_code[fac],
+                    "facility_pk": fac,
                     "lb": supply,
                     "on_hand_lb": max(0.0, supply - here["produced"]),
                     "cut": [e for e in here["cut"].values() if e["output_lb"] >= 0.005],
