@@ -145,7 +145,8 @@ def _earliest_full(model: AtpModel, item: int, facility: int, day: int, quantity
     carried), so a binary search over later days needs log2(horizon) solves."""
 
     def full(t: int) -> bool:
-        return model.solve(item, facility, t, quantity, limit, detail=False).served >= quantity - FULL_TOLERANCE_LB
+        solve = model.solve(item, facility, t, quantity, limit, detail=False, price=False)
+        return solve.served >= quantity - FULL_TOLERANCE_LB
 
     lo, hi = day + 1, model.T - 1
     if lo > hi or not full(hi):
@@ -178,7 +179,8 @@ def atp_check(*, facility: Facility, item: Item, quantity_lb: Decimal, delivery_
                 for other in model.facilities:
                     if other == facility.id:
                         continue
-                    alt = model.solve(item.id, other, day, quantity, limit, detail=False)
+                    # Probes: a partial alternative is not priced (one solve each, not two).
+                    alt = model.solve(item.id, other, day, quantity, limit, detail=False, price=False)
                     alternatives.append(
                         {
                             "facility_id": model.fac_code[other],

@@ -235,8 +235,14 @@ class AtpModel:
         self.baseline = np.asarray(self.h.getSolution().col_value)
         return elapsed
 
-    def solve(self, item: int, facility: int, day: int, quantity: float, time_limit_s: float, *, detail=True) -> Solve:
-        """Deliver up to `quantity` lb of `item` at `facility` on `day`: lb served, marginal cost, sources."""
+    def solve(
+        self, item: int, facility: int, day: int, quantity: float, time_limit_s: float, *, detail=True, price=True
+    ) -> Solve:
+        """Deliver up to `quantity` lb of `item` at `facility` on `day`: lb served, marginal cost, sources.
+
+        `detail=False` skips the sources; `price=False` also skips the second solve that prices a partial
+        answer's last lb (its marginal is then None), for the many quick probes of a partial answer.
+        """
         b = self.b(item, facility, day)
         col = self.nb + b
         elapsed = self.baseline_ensure(time_limit_s) if detail else 0.0
@@ -250,7 +256,9 @@ class AtpModel:
                 return Solve(0.0, None, [], elapsed, cost)
             marginal = -solution.row_dual[b]
             values = np.asarray(solution.col_value) if detail else None
-            if served < quantity - 0.005 or abs(marginal) >= M / 10:
+            if (served < quantity - 0.005 or abs(marginal) >= M / 10) and not price:
+                marginal = None
+            elif served < quantity - 0.005 or abs(marginal) >= M / 10:
                 # The row's dual at the largest servable quantity prices the impossible next lb; price the
                 # last lb actually served instead (left derivative), with the delivery just below it.
                 self.h.changeColBounds(col, 0.0, served - min(1.0, served / 2))
