@@ -165,17 +165,15 @@ def position_load(*, item_ids: set[int], today: dt.date, days: int) -> Position:
     return position
 
 
-def _wm_sql() -> str:
-    f, i, lane, p = (
-        Facility._meta.db_table,
-        Item._meta.db_table,
-        TransferLane._meta.db_table,
-        CuttingPattern._meta.db_table,
-    )
-    out, pf = CuttingPatternOutput._meta.db_table, CuttingPattern.facilities.through._meta.db_table
-    bal, day, mv, res = (
-        StockBalance._meta.db_table, StockDay._meta.db_table, StockMovement._meta.db_table, Reservation._meta.db_table
-    )  # fmt: skip
+def _table(model, schema: str) -> str:
+    return f'"{schema}"."{model._meta.db_table}"'
+
+
+def _wm_sql(schema: str) -> str:
+    # Schema-qualified, so the text (and the prepared plan psycopg caches by text) belongs to one silo.
+    f, i, lane, p = (_table(m, schema) for m in (Facility, Item, TransferLane, CuttingPattern))
+    out, pf = _table(CuttingPatternOutput, schema), _table(CuttingPattern.facilities.through, schema)
+    bal, day, mv, res = (_table(m, schema) for m in (StockBalance, StockDay, StockMovement, Reservation))
     return f"""
         SELECT (SELECT max(updated_at)::text || count(*) FROM {f}),
                (SELECT max(updated_at)::text || count(*) FROM {i}),
@@ -191,7 +189,27 @@ def _wm_sql() -> str:
     """
 
 
-_WM_SQL: str | None = None
+def _targets_sql(schema: str) -> str:
+    return f"""
+        SELECT f.id, f.code, i.id, i.imps_code FROM (SELECT 1) AS one
+        LEFT JOIN {_table(Facility, schema)} f ON f.code = upper(%s) AND f.active
+        LEFT JOIN {_table(Item, schema)} i ON i.imps_code IN (%s, upper(%s)) AND i.active
+        LIMIT 1
+    """
+
+
+_SQL: dict[tuple[str, str], str] = {}
+
+
+def _prepared(kind: str, params: list | None = None) -> tuple:
+    """Run one of the hot-path statements as a server-side prepared statement (planning the watermark query
+    costs more than running it). psycopg keeps the plan per connection, keyed by the statement's text."""
+    schema = connection.schema_name
+    sql = _SQL.get((kind, schema))
+    if sql is None:
+        sql = _SQL[(kind, schema)] = (_wm_sql if kind == "wm" else _targets_sql)(schema)
+    connection.ensure_connection()
+    return connection.connection.execute(sql, params, prepare=True).fetchone()
 
 
 def watermarks() -> tuple[tuple, tuple]:
@@ -200,12 +218,7 @@ def watermarks() -> tuple[tuple, tuple]:
     Any change of facilities, items, lanes or patterns changes the first; any stock posting (StockBalance is
     touched by every movement, StockDay and StockMovement only grow) or reservation change changes the second.
     """
-    global _WM_SQL
-    if _WM_SQL is None:
-        _WM_SQL = _wm_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(_WM_SQL)
-        row = cursor.fetchone()
+    row = _prepared("wm")
     return tuple(row[:6]), tuple(row[6:])
 
 
@@ -214,15 +227,7 @@ def check_targets(*, facility_code: str, imps_code: str) -> tuple[Facility | Non
 
     Returns light instances (id and code only), enough to pass to services and to point foreign keys at.
     """
-    sql = f"""
-        SELECT f.id, f.code, i.id, i.imps_code FROM (SELECT 1) AS one
-        LEFT JOIN {Facility._meta.db_table} f ON f.code = upper(%s) AND f.active
-        LEFT JOIN {Item._meta.db_table} i ON i.imps_code IN (%s, upper(%s)) AND i.active
-        LIMIT 1
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [facility_code, imps_code, imps_code])
-        fid, fcode, iid, icode = cursor.fetchone()
+    fid, fcode, iid, icode = _prepared("targets", [facility_code, imps_code, imps_code])
     facility = Facility.from_db("default", ["id", "code"], [fid, fcode]) if fid else None
     item = Item.from_db("default", ["id", "imps_code"], [iid, icode]) if iid else None
     return facility, item
