@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from atp import selectors
@@ -59,6 +59,19 @@ def families(network: Network) -> dict[int, frozenset[int]]:
     return {item: frozenset(members) for members in groups.values() for item in members}
 
 
+@contextmanager
+def _snapshot() -> Iterator[None]:
+    """Read the network or a position as one consistent snapshot (several queries, one REPEATABLE READ
+    transaction). Inside a caller's transaction (allocation) the caller's isolation and row locks apply."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
 def _days() -> int:
     return int(connection.tenant.atp_horizon_days) + 1
 
@@ -77,7 +90,8 @@ class Session:
     def _state(self) -> _SiloModels:
         state = _SILOS.get(self.schema)
         if state is None or state.structure_mark != self.structure_mark:
-            network = selectors.network_load()
+            with _snapshot():
+                network = selectors.network_load()
             state = _SiloModels(structure_mark=self.structure_mark, network=network, family_of=families(network))
             _SILOS[self.schema] = state
         return state
@@ -97,7 +111,8 @@ class Session:
             model = AtpModel(state.network, set(family), self.days)
             state.models[family] = model
         if fresh or model.position_mark != self.position_mark:
-            position = selectors.position_load(item_ids=set(family), today=self.today, days=self.days)
+            with _snapshot():
+                position = selectors.position_load(item_ids=set(family), today=self.today, days=self.days)
             model.position_apply(position, self.position_mark)
         # Preparing the plan without a request is not the request's solve: it gets a generous limit (a cold
         # model's first solve is the slow one), so the request's own solves start warm from its basis.
