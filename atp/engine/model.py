@@ -4,7 +4,8 @@ facility and days 0..T-1 (day 0 = today), held in one highspy object and re-solv
 Columns (all >= 0), b = (item, facility, day):
   inv[b]    closing inventory; the last day's is valued at the item's list price (objective -list)
   d[b]      delivery to a request: placeholder columns fixed at [0, 0]; a check opens one to [0, q]
-  short[b]  unmet commitment (reservations, scheduled outflows), bounded by them, penalised by P
+  short[b]  unmet commitment (reservations, scheduled outflows), bounded by them, penalised by P; only
+            for rows that carry a commitment (added when one appears)
   cut[p,f,t]   lb of input cut by pattern p at facility f on day t (processing cost)
   x[l,i,t]     lb of item i leaving on lane l on day t, arriving t + lead time (lane cost)
 Rows:
@@ -65,10 +66,9 @@ class AtpModel:
         item_set = set(self.items)
         fac_by_id = {f.id: f for f in network.facilities}
 
-        cost = [0.0] * (3 * nb)
-        lower = [0.0] * (3 * nb)
-        upper = [0.0] * nb + [0.0] * nb + [0.0] * nb
-        upper[:nb] = [highspy.kHighsInf] * nb
+        cost = [0.0] * (2 * nb)
+        lower = [0.0] * (2 * nb)
+        upper = [highspy.kHighsInf] * nb + [0.0] * nb
         cols: list[int] = []
         rows: list[int] = []
         vals: list[float] = []
@@ -83,10 +83,8 @@ class AtpModel:
                     if t + 1 < T:
                         cols.append(b), rows.append(b + 1), vals.append(-1.0)
                     cols.append(nb + b), rows.append(b), vals.append(1.0)
-                    cols.append(2 * nb + b), rows.append(b), vals.append(-1.0)
         for b in range(nb):
             cost[nb + b] = -M
-            cost[2 * nb + b] = P
 
         # Cutting: patterns of this family, at facilities that may run them and have capacity.
         n_rows = nb
@@ -162,6 +160,9 @@ class AtpModel:
         self.h.passModel(lp)
         self.rhs = np.zeros(nb)
         self.short_ub = np.zeros(nb)
+        # Shortfall columns exist only where a commitment does (added as commitments appear, never removed:
+        # unused ones sit at [0, 0]); thousands of empty ones would slow every solve by a third.
+        self.short_col: dict[int, int] = {}
         self.baseline: np.ndarray | None = None
         self.position_mark: tuple | None = None
         self.build_ms = (time.perf_counter() - started) * 1000
@@ -189,9 +190,7 @@ class AtpModel:
         if len(changed):
             self.h.changeRowsBounds(len(changed), changed.astype(np.int32), rhs[changed], rhs[changed])
         changed = np.nonzero(short_ub != self.short_ub)[0]
-        if len(changed):
-            idx = changed.astype(np.int32)
-            self.h.changeColsBounds(len(idx), idx + 2 * self.nb, np.zeros(len(idx)), short_ub[changed])
+        self._short_bounds(changed, short_ub)
         self.rhs, self.short_ub = rhs, short_ub
         self.baseline = None
         self.position_mark = mark
@@ -200,10 +199,28 @@ class AtpModel:
         """Add a commitment (used while allocating several lines together); undo with a negative lb."""
         b = self.b(item, facility, day)
         self.rhs[b] -= lb
-        self.short_ub[b] = max(0.0, self.short_ub[b] + lb)
+        short_ub = self.short_ub.copy()
+        short_ub[b] = max(0.0, short_ub[b] + lb)
         self.h.changeRowBounds(b, self.rhs[b], self.rhs[b])
-        self.h.changeColBounds(2 * self.nb + b, 0.0, self.short_ub[b])
+        self._short_bounds(np.array([b]), short_ub)
+        self.short_ub = short_ub
         self.baseline = None
+
+    def _short_bounds(self, changed: np.ndarray, short_ub: np.ndarray) -> None:
+        """Give rows `changed` their shortfall bound, adding the column where a commitment is new."""
+        existing = [b for b in changed if b in self.short_col]
+        if existing:
+            cols = np.asarray([self.short_col[b] for b in existing], dtype=np.int32)
+            ub = short_ub[np.asarray(existing)]
+            self.h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), ub)
+        new = [int(b) for b in changed if b not in self.short_col and short_ub[b] > 0]
+        if new:
+            first = self.h.getNumCol()
+            n = len(new)
+            self.h.addCols(n, np.full(n, P), np.zeros(n), short_ub[np.asarray(new)], n,
+                           np.arange(n, dtype=np.int32), np.asarray(new, dtype=np.int32), np.full(n, -1.0))  # fmt: skip
+            for k, b in enumerate(new):
+                self.short_col[b] = first + k
 
     # --- solving ----------------------------------------------------------------------------------------
 
@@ -358,7 +375,7 @@ class AtpModel:
                     }
                 )
         for b in range(self.nb):
-            short = values[2 * self.nb + b]
+            short = values[self.short_col[b]] if b in self.short_col else 0.0
             if short >= 0.005:
                 ii, rest = divmod(b, len(self.facilities) * self.T)
                 fi, t = divmod(rest, self.T)

@@ -161,3 +161,16 @@ def test_impossible_time_limit_is_a_503_not_a_hang(net):
         connection.tenant.atp_time_limit_ms = previous
     assert exc.value.context["reason"] == "time_limit"
     assert check(net, a, x, 5, 1).result == "feasible"  # the engine recovers
+
+
+def test_commitments_already_short_still_answer_and_the_plan_shows_the_shortfall(net):
+    a = net.facility()
+    x = net.item(price="8.00")
+    net.stock(a, x, 100)
+    net.reserve(a, x, 300, day=2)  # promised before stock was posted out: 200 lb cannot be met
+    answer = check(net, a, x, 50, 1)
+    assert answer.result == "infeasible"  # the request never takes stock owed to a confirmed line
+    with cache.session() as session:
+        _, rows = session.model(x.id).plan(1.0)
+    (short,) = [r for r in rows if r["kind"] == "shortfall"]
+    assert short["lb"] == pytest.approx(200) and short["day"] == 2 and short["facility_id"] == a.code
