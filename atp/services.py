@@ -42,6 +42,7 @@ class AtpResult:
     sources: list[dict] = field(default_factory=list)
     earliest_date_full: dt.date | None = None
     alternatives: list[dict] = field(default_factory=list)
+    answered_from: str = "lp"  # "table" (tier 1 lookup) or "lp" (warm re-solve)
     check_id: uuid.UUID = field(default_factory=uuid.uuid4)
     source_facility_pk: int | None = field(default=None, repr=False)
 
@@ -169,7 +170,10 @@ def atp_check(*, facility: Facility, item: Item, quantity_lb: Decimal, delivery_
     try:
         with cache.session(lock_timeout_s=max(1.0, 10 * limit)) as session:
             model = session.model(item.id)
-            solve = model.solve(item.id, facility.id, day, quantity, limit)
+            # Tier 1 first (a basis solve inside the baseline's ranges), the warm re-solve otherwise.
+            solve = model.lookup(item.id, facility.id, day, quantity) or model.solve(
+                item.id, facility.id, day, quantity, limit
+            )
             latency = solve.solve_ms
             earliest, alternatives = None, []
             if solve.served < quantity - FULL_TOLERANCE_LB:
@@ -209,6 +213,7 @@ def atp_check(*, facility: Facility, item: Item, quantity_lb: Decimal, delivery_
         source_facility=solve.sources[0]["facility_id"] if solve.sources else None,
         source_facility_pk=solve.sources[0]["facility_pk"] if solve.sources else None,
         solver_latency_ms=_d(latency),
+        answered_from="table" if solve.from_table else "lp",
         sources=_sources_out(solve.sources),
         earliest_date_full=earliest,
         alternatives=alternatives,

@@ -83,6 +83,9 @@ class AtpCheckResponseSerializer(serializers.Serializer):
     marginal_price_per_lb = _number(decimal_places=4, allow_null=True)
     source_facility = serializers.CharField(allow_null=True)
     solver_latency_ms = _number(decimal_places=2)
+    answered_from = serializers.ChoiceField(
+        choices=["table", "lp"], help_text="`table`: the published price table (tier 1); `lp`: a warm re-solve."
+    )
     sources = AtpSourceSerializer(many=True)
     earliest_date_full = serializers.DateField(allow_null=True, required=False)
     alternatives = AtpAlternativeSerializer(many=True, required=False)

@@ -116,7 +116,7 @@ class Session:
             model.position_apply(position, self.position_mark)
         # Preparing the plan without a request is not the request's solve: it gets a generous limit (a cold
         # model's first solve is the slow one), so the request's own solves start warm from its basis.
-        model.baseline_ensure(PREPARE_TIME_LIMIT_S)
+        model.baseline_ensure(PREPARE_TIME_LIMIT_S, table=True)
         self._seen[family] = model
         return model
 

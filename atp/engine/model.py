@@ -49,6 +49,7 @@ class Solve:
     sources: list[dict]
     solve_ms: float
     cost: float = 0.0  # the plan's cost net of the delivery's weight (for finite-difference checks)
+    from_table: bool = False
 
 
 class AtpModel:
@@ -164,6 +165,9 @@ class AtpModel:
         # unused ones sit at [0, 0]); thousands of empty ones would slow every solve by a third.
         self.short_col: dict[int, int] = {}
         self.baseline: np.ndarray | None = None
+        self.base_basis = None
+        self._basis_moved = False
+        self.table: tuple | bool | None = None  # tier 1: (row duals, lowest rhs keeping the basis)
         self.position_mark: tuple | None = None
         self.build_ms = (time.perf_counter() - started) * 1000
 
@@ -193,6 +197,7 @@ class AtpModel:
         self._short_bounds(changed, short_ub)
         self.rhs, self.short_ub = rhs, short_ub
         self.baseline = None
+        self.table = None
         self.position_mark = mark
 
     def demand_add(self, item: int, facility: int, day: int, lb: float) -> None:
@@ -205,6 +210,7 @@ class AtpModel:
         self._short_bounds(np.array([b]), short_ub)
         self.short_ub = short_ub
         self.baseline = None
+        self.table = None
 
     def _short_bounds(self, changed: np.ndarray, short_ub: np.ndarray) -> None:
         """Give rows `changed` their shortfall bound, adding the column where a commitment is new."""
@@ -221,6 +227,7 @@ class AtpModel:
                            np.arange(n, dtype=np.int32), np.asarray(new, dtype=np.int32), np.full(n, -1.0))  # fmt: skip
             for k, b in enumerate(new):
                 self.short_col[b] = first + k
+            self.base_basis, self._basis_moved = None, False  # a saved basis no longer fits the column count
 
     # --- solving ----------------------------------------------------------------------------------------
 
@@ -244,13 +251,79 @@ class AtpModel:
             raise SolverFailure("Time limit reached", timed_out=True)
         return elapsed
 
-    def baseline_ensure(self, time_limit_s: float) -> float:
-        """The plan without any request: what a request's plan is compared with to name its sources."""
-        if self.baseline is not None:
+    def baseline_ensure(self, time_limit_s: float, *, table: bool = False) -> float:
+        """The plan without any request: what a request's plan is compared with to name its sources.
+
+        `table=True` also prices every balance row from it (tier 1): the row duals and how far each row's
+        right-hand side can fall before the optimal basis changes (HiGHS RHS ranging).
+        """
+        if self.baseline is not None and (self.table is not None or not table):
             return 0.0
+        self._basis_restore()
         elapsed = self._run(time_limit_s)
-        self.baseline = np.asarray(self.h.getSolution().col_value)
+        solution = self.h.getSolution()
+        self.baseline = np.asarray(solution.col_value)
+        self.base_basis = self.h.getBasis()
+        self.table = None
+        if table:
+            status, ranging = self.h.getRanging()
+            self.table = False  # attempted; stays False (no table) if HiGHS cannot range this basis
+            if status == highspy.HighsStatus.kOk and ranging.valid:
+                self.table = (
+                    np.asarray(solution.row_dual)[: self.nb].copy(),
+                    np.asarray(ranging.row_bound_dn.value_)[: self.nb].copy(),
+                )
         return elapsed
+
+    def _basis_restore(self, *, factor: bool = False) -> None:
+        """Put HiGHS back on the baseline's optimal basis (a request's solve moved it): the table's basis
+        solves need it, and it is the natural warm start for the next request. `factor=True` also re-solves
+        on it (zero pivots: it is optimal) so HiGHS holds its factorisation, which basis solves require."""
+        if self._basis_moved and self.base_basis is not None:
+            self.h.setBasis(self.base_basis)
+            self._basis_moved = False
+            if factor:
+                self.h.setOptionValue("time_limit", self.h.getRunTime() + 10.0)
+                self.h.run()
+
+    def lookup(self, item: int, facility: int, day: int, quantity: float) -> Solve | None:
+        """Tier 1: answer from the baseline's prices when the request stays inside its row's range, else None.
+
+        Inside the range the baseline's basis stays optimal with the delivery at `quantity` (it enters at its
+        upper bound, a right-hand-side change of its balance row), so the full quantity is served at the row's
+        dual, and the plan moves along B^-1 e_b: one basis solve instead of a re-solve.
+        """
+        if not self.table or self.baseline is None:
+            return None
+        started = time.perf_counter()
+        duals, lowest = self.table
+        b = self.b(item, facility, day)
+        # Strictly inside: at the range's end the basis is degenerate and the step direction is not unique.
+        if self.rhs[b] - quantity < lowest[b] + 1e-7 * max(1.0, abs(lowest[b])):
+            return None
+        marginal = -float(duals[b])
+        if abs(marginal) >= M / 10:
+            return None
+        self._basis_restore(factor=True)
+        unit = np.zeros(self.h.getNumRow())
+        unit[b] = 1.0
+        status, z = self.h.getBasisSolve(unit)
+        if status != highspy.HighsStatus.kOk:
+            return None
+        # Positions in the factorisation change when HiGHS refactors; read which variable sits where now.
+        _, basic = self.h.getBasicVariables()
+        basic = np.asarray(basic, dtype=np.int64)
+        delta = np.zeros(len(self.baseline))
+        structural = basic >= 0
+        delta[basic[structural]] = -quantity * np.asarray(z)[structural]
+        delta[self.nb + b] += quantity
+        values = self.baseline + delta
+        if values.min() < -1e-6:  # numerical guard: the range promised feasibility; never trust a bad step
+            return None
+        sources = self._sources(item, values)
+        if abs(sum(src["lb"] for src in sources) - quantity) > 0.01:
+            return None  # the step did not trace back to its sources cleanly: let the solve answer
+        return Solve(quantity, marginal, sources, (time.perf_counter() - started) * 1000, from_table=True)
 
     def solve(
         self, item: int, facility: int, day: int, quantity: float, time_limit_s: float, *, detail=True, price=True
@@ -263,8 +336,10 @@ class AtpModel:
         b = self.b(item, facility, day)
         col = self.nb + b
         elapsed = self.baseline_ensure(time_limit_s) if detail else 0.0
+        self._basis_restore()
         try:
             self.h.changeColBounds(col, 0.0, quantity)
+            self._basis_moved = True
             elapsed += self._run(time_limit_s)
             solution = self.h.getSolution()
             served = max(0.0, min(quantity, solution.col_value[col]))

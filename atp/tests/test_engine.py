@@ -156,11 +156,11 @@ def test_impossible_time_limit_is_a_503_not_a_hang(net):
     connection.tenant.atp_time_limit_ms = 0
     try:
         with pytest.raises(ServiceUnavailable) as exc:
-            check(net, a, x, 5, 1)
+            check(net, a, x, 20, 1)  # more than on hand: outside the table's range, a solve is needed
     finally:
         connection.tenant.atp_time_limit_ms = previous
     assert exc.value.context["reason"] == "time_limit"
-    assert check(net, a, x, 5, 1).result == "feasible"  # the engine recovers
+    assert check(net, a, x, 20, 1).result == "partial"  # the engine recovers
 
 
 def test_commitments_already_short_still_answer_and_the_plan_shows_the_shortfall(net):
@@ -174,3 +174,29 @@ def test_commitments_already_short_still_answer_and_the_plan_shows_the_shortfall
         _, rows = session.model(x.id).plan(1.0)
     (short,) = [r for r in rows if r["kind"] == "shortfall"]
     assert short["lb"] == pytest.approx(200) and short["day"] == 2 and short["facility_id"] == a.code
+
+
+def test_price_table_answers_match_the_warm_solve(net, primal):
+    """Tier 1: inside a row's range the lookup gives the solve's answer (lb, price, sources) without solving."""
+    net.stock(primal["b"], primal["x"], 5000)
+    net.lane(primal["b"], primal["a"], lead=1, cost="2.00")
+    net.stock(primal["a"], primal["x"], 700)
+    a, b, x = primal["a"], primal["b"], primal["x"]
+    looked_up = 0
+    with cache.session() as session:
+        model = session.model(x.id)
+        for fac, day, lb in [(a, 2, 300), (a, 5, 700), (b, 0, 4000), (b, 3, 2000), (a, 2, 900), (a, 2, 2500)]:
+            table = model.lookup(x.id, fac.id, day, float(lb))
+            solved = model.solve(x.id, fac.id, day, float(lb), 1.0)
+            if table is None:
+                continue
+            looked_up += 1
+            assert table.served == pytest.approx(solved.served)
+            assert table.marginal == pytest.approx(solved.marginal, abs=1e-6)
+            assert {s["facility_id"]: round(s["lb"], 2) for s in table.sources} == {
+                s["facility_id"]: round(s["lb"], 2) for s in solved.sources
+            }
+        assert model.lookup(x.id, a.id, 2, 2500.0) is None  # beyond the range: needs cutting, a new basis
+    assert looked_up >= 3
+    answer = check(net, a, x, 300, 2)
+    assert answer.answered_from == "table" and answer.marginal_price_per_lb == Decimal("8.0000")
