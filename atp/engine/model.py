@@ -28,6 +28,7 @@ from atp.selectors import Network, Position
 # Lexicographic objective by weights: serving one more requested lb is worth M, far above any cost per lb;
 # leaving a commitment unserved costs P > M, so a request never takes stock already promised.
 M = 1.0e5
+PREPARE_S = 30.0  # preparing a model (first solve, price table) is not a request's solve
 P = 1.0e6
 EPS = 1e-6
 PRIMAL_CATEGORIES = frozenset({"carcass", "primal"})
@@ -152,22 +153,23 @@ class AtpModel:
         lp.a_matrix_.start_ = starts
         lp.a_matrix_.index_ = np.asarray(rows, dtype=np.int32)[order]
         lp.a_matrix_.value_ = np.asarray(vals)[order]
-        self.h = highspy.Highs()
-        self.h.setOptionValue("output_flag", False)
-        # Dual simplex: a bound change keeps the basis dual feasible, so the warm re-solve is a few pivots.
-        self.h.setOptionValue("solver", "simplex")
-        self.h.setOptionValue("simplex_strategy", 1)
-        self.h.setOptionValue("presolve", "off")  # presolve would discard the warm basis on every re-solve
-        self.h.passModel(lp)
+        # Two HiGHS objects on the same LP: `h` re-solves requests warm (its basis follows them); `ht` holds the
+        # baseline's optimal basis and factorisation untouched, for the price table's basis solves.
+        self.h, self.ht = highspy.Highs(), highspy.Highs()
+        for h in (self.h, self.ht):
+            h.setOptionValue("output_flag", False)
+            # Dual simplex: a bound change keeps the basis dual feasible, so a warm re-solve is a few pivots.
+            h.setOptionValue("solver", "simplex")
+            h.setOptionValue("simplex_strategy", 1)
+            h.setOptionValue("presolve", "off")  # presolve would discard the warm basis on every re-solve
+            h.passModel(lp)
         self.rhs = np.zeros(nb)
         self.short_ub = np.zeros(nb)
         # Shortfall columns exist only where a commitment does (added as commitments appear, never removed:
         # unused ones sit at [0, 0]); thousands of empty ones would slow every solve by a third.
         self.short_col: dict[int, int] = {}
         self.baseline: np.ndarray | None = None
-        self.base_basis = None
-        self._basis_moved = False
-        self.table: tuple | bool | None = None  # tier 1: (row duals, lowest rhs keeping the basis)
+        self.table: tuple | bool | None = None  # tier 1: (duals, lowest rhs keeping the basis, values, basic)
         self.position_mark: tuple | None = None
         self.build_ms = (time.perf_counter() - started) * 1000
 
@@ -192,7 +194,8 @@ class AtpModel:
         short_ub = owed + np.maximum(0.0, -(rhs + owed))
         changed = np.nonzero(rhs != self.rhs)[0]
         if len(changed):
-            self.h.changeRowsBounds(len(changed), changed.astype(np.int32), rhs[changed], rhs[changed])
+            for h in (self.h, self.ht):
+                h.changeRowsBounds(len(changed), changed.astype(np.int32), rhs[changed], rhs[changed])
         changed = np.nonzero(short_ub != self.short_ub)[0]
         self._short_bounds(changed, short_ub)
         self.rhs, self.short_ub = rhs, short_ub
@@ -206,7 +209,8 @@ class AtpModel:
         self.rhs[b] -= lb
         short_ub = self.short_ub.copy()
         short_ub[b] = max(0.0, short_ub[b] + lb)
-        self.h.changeRowBounds(b, self.rhs[b], self.rhs[b])
+        for h in (self.h, self.ht):
+            h.changeRowBounds(b, self.rhs[b], self.rhs[b])
         self._short_bounds(np.array([b]), short_ub)
         self.short_ub = short_ub
         self.baseline = None
@@ -218,16 +222,17 @@ class AtpModel:
         if existing:
             cols = np.asarray([self.short_col[b] for b in existing], dtype=np.int32)
             ub = short_ub[np.asarray(existing)]
-            self.h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), ub)
+            for h in (self.h, self.ht):
+                h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), ub)
         new = [int(b) for b in changed if b not in self.short_col and short_ub[b] > 0]
         if new:
             first = self.h.getNumCol()
             n = len(new)
-            self.h.addCols(n, np.full(n, P), np.zeros(n), short_ub[np.asarray(new)], n,
-                           np.arange(n, dtype=np.int32), np.asarray(new, dtype=np.int32), np.full(n, -1.0))  # fmt: skip
+            for h in (self.h, self.ht):
+                h.addCols(n, np.full(n, P), np.zeros(n), short_ub[np.asarray(new)], n,
+                          np.arange(n, dtype=np.int32), np.asarray(new, dtype=np.int32), np.full(n, -1.0))  # fmt: skip
             for k, b in enumerate(new):
                 self.short_col[b] = first + k
-            self.base_basis, self._basis_moved = None, False  # a saved basis no longer fits the column count
 
     # --- solving ----------------------------------------------------------------------------------------
 
@@ -254,37 +259,28 @@ class AtpModel:
     def baseline_ensure(self, time_limit_s: float, *, table: bool = False) -> float:
         """The plan without any request: what a request's plan is compared with to name its sources.
 
-        `table=True` also prices every balance row from it (tier 1): the row duals and how far each row's
-        right-hand side can fall before the optimal basis changes (HiGHS RHS ranging).
+        `table=True` also prices every balance row from it (tier 1) on `ht`: the row duals and how far each
+        row's right-hand side can fall before the optimal basis changes (HiGHS RHS ranging).
         """
-        if self.baseline is not None and (self.table is not None or not table):
-            return 0.0
-        self._basis_restore()
-        elapsed = self._run(time_limit_s)
-        solution = self.h.getSolution()
-        self.baseline = np.asarray(solution.col_value)
-        self.base_basis = self.h.getBasis()
-        self.table = None
-        if table:
-            status, ranging = self.h.getRanging()
-            self.table = False  # attempted; stays False (no table) if HiGHS cannot range this basis
-            if status == highspy.HighsStatus.kOk and ranging.valid:
-                self.table = (
-                    np.asarray(solution.row_dual)[: self.nb].copy(),
-                    np.asarray(ranging.row_bound_dn.value_)[: self.nb].copy(),
-                )
+        elapsed = 0.0
+        if self.baseline is None:
+            elapsed = self._run(time_limit_s)
+            self.baseline = np.asarray(self.h.getSolution().col_value)
+        if table and self.table is None:
+            self.table = False  # attempted; stays False (no table) if HiGHS cannot solve or range it
+            self.ht.setOptionValue("time_limit", self.ht.getRunTime() + PREPARE_S)
+            self.ht.run()
+            if self.ht.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                status, ranging = self.ht.getRanging()
+                if status == highspy.HighsStatus.kOk and ranging.valid:
+                    solution = self.ht.getSolution()
+                    self.table = (
+                        np.asarray(solution.row_dual)[: self.nb].copy(),
+                        np.asarray(ranging.row_bound_dn.value_)[: self.nb].copy(),
+                        np.asarray(solution.col_value),
+                        np.asarray(self.ht.getBasicVariables()[1], dtype=np.int64),
+                    )
         return elapsed
-
-    def _basis_restore(self, *, factor: bool = False) -> None:
-        """Put HiGHS back on the baseline's optimal basis (a request's solve moved it): the table's basis
-        solves need it, and it is the natural warm start for the next request. `factor=True` also re-solves
-        on it (zero pivots: it is optimal) so HiGHS holds its factorisation, which basis solves require."""
-        if self._basis_moved and self.base_basis is not None:
-            self.h.setBasis(self.base_basis)
-            self._basis_moved = False
-            if factor:
-                self.h.setOptionValue("time_limit", self.h.getRunTime() + 10.0)
-                self.h.run()
 
     def lookup(self, item: int, facility: int, day: int, quantity: float) -> Solve | None:
         """Tier 1: answer from the baseline's prices when the request stays inside its row's range, else None.
@@ -293,10 +289,10 @@ class AtpModel:
         upper bound, a right-hand-side change of its balance row), so the full quantity is served at the row's
         dual, and the plan moves along B^-1 e_b: one basis solve instead of a re-solve.
         """
-        if not self.table or self.baseline is None:
+        if not self.table:
             return None
         started = time.perf_counter()
-        duals, lowest = self.table
+        duals, lowest, base_values, basic = self.table
         b = self.b(item, facility, day)
         # Strictly inside: at the range's end the basis is degenerate and the step direction is not unique.
         if self.rhs[b] - quantity < lowest[b] + 1e-7 * max(1.0, abs(lowest[b])):
@@ -304,23 +300,19 @@ class AtpModel:
         marginal = -float(duals[b])
         if abs(marginal) >= M / 10:
             return None
-        self._basis_restore(factor=True)
-        unit = np.zeros(self.h.getNumRow())
+        unit = np.zeros(self.ht.getNumRow())
         unit[b] = 1.0
-        status, z = self.h.getBasisSolve(unit)
+        status, z = self.ht.getBasisSolve(unit)
         if status != highspy.HighsStatus.kOk:
             return None
-        # Positions in the factorisation change when HiGHS refactors; read which variable sits where now.
-        _, basic = self.h.getBasicVariables()
-        basic = np.asarray(basic, dtype=np.int64)
-        delta = np.zeros(len(self.baseline))
+        delta = np.zeros(len(base_values))
         structural = basic >= 0
         delta[basic[structural]] = -quantity * np.asarray(z)[structural]
         delta[self.nb + b] += quantity
-        values = self.baseline + delta
+        values = base_values + delta
         if values.min() < -1e-6:  # numerical guard: the range promised feasibility; never trust a bad step
             return None
-        sources = self._sources(item, values)
+        sources = self._sources(item, values, base_values)
         if abs(sum(src["lb"] for src in sources) - quantity) > 0.01:
             return None  # the step did not trace back to its sources cleanly: let the solve answer
         return Solve(quantity, marginal, sources, (time.perf_counter() - started) * 1000, from_table=True)
@@ -336,10 +328,8 @@ class AtpModel:
         b = self.b(item, facility, day)
         col = self.nb + b
         elapsed = self.baseline_ensure(time_limit_s) if detail else 0.0
-        self._basis_restore()
         try:
             self.h.changeColBounds(col, 0.0, quantity)
-            self._basis_moved = True
             elapsed += self._run(time_limit_s)
             solution = self.h.getSolution()
             served = max(0.0, min(quantity, solution.col_value[col]))
@@ -361,12 +351,12 @@ class AtpModel:
         finally:
             self.h.changeColBounds(col, 0.0, 0.0)
 
-    def _sources(self, item: int, values: np.ndarray) -> list[dict]:
+    def _sources(self, item: int, values: np.ndarray, base: np.ndarray | None = None) -> list[dict]:
         """Where the delivered lb come from: the change from the plan without the request, per facility.
 
         Only the columns that moved are visited (numpy picks them), so this stays cheap on large models.
         """
-        delta = values - self.baseline
+        delta = values - (self.baseline if base is None else base)
         net = self.network
         acc = {
             fac: {"drawn": -delta[self.b(item, fac, self.T - 1)], "produced": 0.0, "consumed": 0.0, "cut": {},
