@@ -255,18 +255,21 @@ def engine_bench(n_fac: int, n_items: int, horizon: int, checks: int = 60) -> di
 
 
 def start_server(cls):
-    """gunicorn, retried: on a loaded machine the first health probe can time out while workers import."""
+    """gunicorn on a loaded machine: its health probe allows 1 s per try and gives up on a read time-out
+    while the workers are still importing Django; let it wait longer (bench only)."""
     import requests
 
-    for attempt in range(3):
-        server = cls(workers=2)
-        try:
-            return server.start(timeout=60)
-        except requests.RequestException:
-            server.stop()
-            if attempt == 2:
-                raise
-            time.sleep(2)
+    original = requests.get
+
+    def patient_get(url, *args, **kwargs):
+        kwargs["timeout"] = 15
+        return original(url, *args, **kwargs)
+
+    requests.get = patient_get
+    try:
+        return cls(workers=2).start(timeout=120)
+    finally:
+        requests.get = original
 
 
 def main() -> None:
