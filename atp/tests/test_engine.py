@@ -200,3 +200,20 @@ def test_price_table_answers_match_the_warm_solve(net, primal):
     assert looked_up >= 3
     answer = check(net, a, x, 300, 2)
     assert answer.answered_from == "table" and answer.marginal_price_per_lb == Decimal("8.0000")
+
+
+def test_the_cached_model_follows_new_lanes_stock_and_releases(net):
+    a, b = net.facility(), net.facility()
+    x = net.item(price="8.00")
+    net.stock(b, x, 500)
+    assert check(net, a, x, 400, 3).result == "infeasible"  # no way from B to A yet
+    net.lane(b, a, lead=1, cost="0.50")
+    answer = check(net, a, x, 400, 3)
+    assert answer.result == "feasible" and answer.marginal_price_per_lb == Decimal("8.5000")
+    net.stock(a, x, 1000)  # a receipt at A: now the cheapest source is A itself
+    answer = check(net, a, x, 400, 3)
+    assert answer.source_facility == a.code and answer.marginal_price_per_lb == Decimal("8.0000")
+    net.reserve(a, x, 1300, day=2)
+    assert check(net, a, x, 400, 3).available_lb == Decimal("200.00")
+    services.atp_release(source_type="sales_order_line", source_ids=[1])
+    assert check(net, a, x, 400, 3).result == "feasible"
