@@ -79,17 +79,21 @@ class SalesOrderSequence(models.Model):
 class SalesOrder(models.Model):
     number = models.CharField(max_length=20, editable=False, help_text="SO-000001, sequential per silo.")
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="sales_orders")
-    external_ref = models.CharField(max_length=100, null=True, blank=True,
-                                    help_text="The portal's or CRM's order id; unique when set.")
+    external_ref = models.CharField(
+        max_length=100, null=True, blank=True, help_text="The portal's or CRM's order id; unique when set."
+    )
     order_date = models.DateField()
     delivery_date = models.DateField(help_text="Requested delivery date; the default for lines.")
-    facility = models.ForeignKey("inventory.Facility", on_delete=models.PROTECT, related_name="sales_orders",
-                                 help_text="Ship-from facility; the default for lines.")
+    facility = models.ForeignKey(
+        "inventory.Facility",
+        on_delete=models.PROTECT,
+        related_name="sales_orders",
+        help_text="Ship-from facility; the default for lines.",
+    )
     status = models.CharField(max_length=12, choices=SalesOrderStatus.choices, default=SalesOrderStatus.DRAFT)
     memo = models.CharField(max_length=500, blank=True, default="")
     total = MoneyField(default=Decimal("0.00"), help_text="Ordered lb × price, or shipped lb × price once shipped.")
-    invoice = models.ForeignKey("ledger.Invoice", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
+    invoice = models.ForeignKey("ledger.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
     ship_date = models.DateField(null=True, blank=True)
@@ -101,11 +105,15 @@ class SalesOrder(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["number"], name="%(app_label)s_%(class)s_number_unique"),
-            models.UniqueConstraint(fields=["external_ref"], name="%(app_label)s_%(class)s_external_ref_unique",
-                                    condition=models.Q(external_ref__isnull=False),
-                                    violation_error_message="A sales order with this external_ref already exists."),
-            models.CheckConstraint(condition=models.Q(status__in=SalesOrderStatus.values),
-                                   name="%(app_label)s_%(class)s_status_valid"),
+            models.UniqueConstraint(
+                fields=["external_ref"],
+                name="%(app_label)s_%(class)s_external_ref_unique",
+                condition=models.Q(external_ref__isnull=False),
+                violation_error_message="A sales order with this external_ref already exists.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=SalesOrderStatus.values), name="%(app_label)s_%(class)s_status_valid"
+            ),
             models.CheckConstraint(condition=models.Q(total__gte=0), name="%(app_label)s_%(class)s_total_nonnegative"),
         ]
         indexes = [
@@ -128,8 +136,14 @@ class SalesOrderLine(models.Model):
     facility = models.ForeignKey("inventory.Facility", on_delete=models.PROTECT, related_name="+")
     shipped_lb = WeightField(null=True, blank=True, help_text="Catch weight actually shipped.")
     amount = MoneyField(default=Decimal("0.00"))
-    source_facility = models.ForeignKey("inventory.Facility", null=True, blank=True, on_delete=models.PROTECT,
-                                        related_name="+", help_text="The facility supplying most of the line.")
+    source_facility = models.ForeignKey(
+        "inventory.Facility",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The facility supplying most of the line.",
+    )
     marginal_price_per_lb = UnitPriceField(null=True, blank=True, help_text="ATP's marginal price at confirmation.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -138,10 +152,16 @@ class SalesOrderLine(models.Model):
         ordering = ["order", "line_no"]
         constraints = [
             models.UniqueConstraint(fields=["order", "line_no"], name="%(app_label)s_%(class)s_line_no_unique"),
-            models.CheckConstraint(condition=models.Q(quantity_lb__gt=0), name="%(app_label)s_%(class)s_quantity_positive"),
-            models.CheckConstraint(condition=models.Q(price_per_lb__gte=0), name="%(app_label)s_%(class)s_price_nonnegative"),
-            models.CheckConstraint(condition=models.Q(shipped_lb__isnull=True) | models.Q(shipped_lb__gte=0),
-                                   name="%(app_label)s_%(class)s_shipped_nonnegative"),
+            models.CheckConstraint(
+                condition=models.Q(quantity_lb__gt=0), name="%(app_label)s_%(class)s_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price_per_lb__gte=0), name="%(app_label)s_%(class)s_price_nonnegative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(shipped_lb__isnull=True) | models.Q(shipped_lb__gte=0),
+                name="%(app_label)s_%(class)s_shipped_nonnegative",
+            ),
         ]
 
 
@@ -156,5 +176,7 @@ class SalesOrderAllocation(models.Model):
     class Meta:
         ordering = ["line", "-quantity_lb"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(quantity_lb__gt=0), name="%(app_label)s_%(class)s_quantity_positive"),
+            models.CheckConstraint(
+                condition=models.Q(quantity_lb__gt=0), name="%(app_label)s_%(class)s_quantity_positive"
+            ),
         ]

@@ -13,6 +13,4 @@ def sales_order_list() -> QuerySet[SalesOrder]:
     lines = SalesOrderLine.objects.select_related("item", "facility", "source_facility").prefetch_related(
         Prefetch("allocations", queryset=SalesOrderAllocation.objects.select_related("source_facility"))
     )
-    return SalesOrder.objects.select_related("customer", "facility").prefetch_related(
-        Prefetch("lines", queryset=lines)
-    )
+    return SalesOrder.objects.select_related("customer", "facility").prefetch_related(Prefetch("lines", queryset=lines))

@@ -27,9 +27,23 @@ class SalesOrderLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SalesOrderLine
-        fields = ["id", "line_no", "item", "imps_code", "quantity_lb", "price_per_lb", "delivery_date", "facility",
-                  "facility_code", "shipped_lb", "amount", "source_facility", "source_facility_code",
-                  "marginal_price_per_lb", "allocations"]
+        fields = [
+            "id",
+            "line_no",
+            "item",
+            "imps_code",
+            "quantity_lb",
+            "price_per_lb",
+            "delivery_date",
+            "facility",
+            "facility_code",
+            "shipped_lb",
+            "amount",
+            "source_facility",
+            "source_facility_code",
+            "marginal_price_per_lb",
+            "allocations",
+        ]
         read_only_fields = fields
 
 
@@ -41,9 +55,29 @@ class SalesOrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SalesOrder
-        fields = ["id", "number", "customer", "customer_code", "external_ref", "order_date", "delivery_date",
-                  "facility", "facility_code", "status", "allowed_next", "memo", "total", "invoice", "lines",
-                  "confirmed_at", "shipped_at", "ship_date", "cancelled_at", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "number",
+            "customer",
+            "customer_code",
+            "external_ref",
+            "order_date",
+            "delivery_date",
+            "facility",
+            "facility_code",
+            "status",
+            "allowed_next",
+            "memo",
+            "total",
+            "invoice",
+            "lines",
+            "confirmed_at",
+            "shipped_at",
+            "ship_date",
+            "cancelled_at",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     def get_allowed_next(self, order) -> list[str]:
@@ -53,8 +87,9 @@ class SalesOrderSerializer(serializers.ModelSerializer):
 class LineInputSerializer(serializers.Serializer):
     item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all(), required=False)
     imps_code = serializers.CharField(required=False, max_length=16)
-    quantity_lb = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"),
-                                           max_value=MAX_LINE_LB)
+    quantity_lb = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_LINE_LB
+    )
     price_per_lb = serializers.DecimalField(max_digits=12, decimal_places=4, min_value=Decimal("0"), required=False)
     delivery_date = serializers.DateField(required=False)
     facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.all(), required=False)
@@ -104,8 +139,7 @@ class ShipLineSerializer(serializers.Serializer):
 class SalesOrderPatchSerializer(serializers.Serializer):
     """PATCH either edits a draft (header fields, lines) or moves the status (with shipped weights)."""
 
-    status = serializers.ChoiceField(choices=["draft", "confirmed", "shipped", "invoiced", "cancelled"],
-                                     required=False)
+    status = serializers.ChoiceField(choices=["draft", "confirmed", "shipped", "invoiced", "cancelled"], required=False)
     ship_date = serializers.DateField(required=False)
     delivery_date = serializers.DateField(required=False)
     facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.filter(active=True), required=False)

@@ -96,20 +96,31 @@ def _line_inputs(lines) -> list:
     list=extend_schema(summary="List sales orders", tags=["sales-orders"]),
     retrieve=extend_schema(summary="Read a sales order", tags=["sales-orders"]),
     create=extend_schema(
-        summary="Create a sales order", tags=["sales-orders"], request=SalesOrderCreateSerializer,
-        responses={201: SalesOrderSerializer}, examples=[SALES_ORDER_EXAMPLE],
-        description=("Draft by default; `\"status\": \"confirmed\"` confirms at once (ATP reserves every line, or "
-                     "409 with per-line ATP results). A known `external_ref` answers 409 with `existing_id`."),
+        summary="Create a sales order",
+        tags=["sales-orders"],
+        request=SalesOrderCreateSerializer,
+        responses={201: SalesOrderSerializer},
+        examples=[SALES_ORDER_EXAMPLE],
+        description=(
+            'Draft by default; `"status": "confirmed"` confirms at once (ATP reserves every line, or '
+            "409 with per-line ATP results). A known `external_ref` answers 409 with `existing_id`."
+        ),
     ),
     partial_update=extend_schema(
-        summary="Edit a draft or move the status", tags=["sales-orders"], request=SalesOrderPatchSerializer,
-        responses={200: SalesOrderSerializer}, examples=[SHIP_EXAMPLE],
-        description=("`{\"status\": \"confirmed\"|\"shipped\"|\"invoiced\"|\"cancelled\"}`; shipping takes "
-                     "`lines: [{id, shipped_lb}]` within the silo's catch-weight tolerance. Other transitions "
-                     "are 409 naming the current state and the allowed next ones."),
+        summary="Edit a draft or move the status",
+        tags=["sales-orders"],
+        request=SalesOrderPatchSerializer,
+        responses={200: SalesOrderSerializer},
+        examples=[SHIP_EXAMPLE],
+        description=(
+            '`{"status": "confirmed"|"shipped"|"invoiced"|"cancelled"}`; shipping takes '
+            "`lines: [{id, shipped_lb}]` within the silo's catch-weight tolerance. Other transitions "
+            "are 409 naming the current state and the allowed next ones."
+        ),
     ),
-    invoice=extend_schema(summary="Invoice a shipped order", tags=["sales-orders"], request=None,
-                          responses={200: SalesOrderSerializer}),
+    invoice=extend_schema(
+        summary="Invoice a shipped order", tags=["sales-orders"], request=None, responses={200: SalesOrderSerializer}
+    ),
 )
 class SalesOrderViewSet(ResourceViewSet):
     serializer_class = SalesOrderSerializer
@@ -141,8 +152,13 @@ class SalesOrderViewSet(ResourceViewSet):
             shipped = {line["id"]: line["shipped_lb"] for line in attrs.get("lines", [])}
             if len(shipped) != len(attrs.get("lines", [])):
                 raise InvalidInput("Each line id may appear once.", field="lines")
-            order = services.sales_order_transition(order=order, status=attrs["status"], shipped=shipped,
-                                                    ship_date=attrs.get("ship_date"), actor=request.user)
+            order = services.sales_order_transition(
+                order=order,
+                status=attrs["status"],
+                shipped=shipped,
+                ship_date=attrs.get("ship_date"),
+                actor=request.user,
+            )
         else:
             lines = attrs.pop("lines", None)
             order = services.sales_order_update(order=order, lines=_line_inputs(lines) if lines else None, **attrs)

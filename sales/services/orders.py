@@ -50,10 +50,8 @@ class LineInput:
 
 def _next_number() -> str:
     """Gapless per-silo numbering: the sequence row stays locked until the order's transaction ends."""
-    updated = SalesOrderSequence.objects.filter(pk="sales_order").update(value=F("value") + 1)
-    if not updated:
-        SalesOrderSequence.objects.get_or_create(pk="sales_order")
-        SalesOrderSequence.objects.filter(pk="sales_order").update(value=F("value") + 1)
+    # The row is created by a migration (so every silo, cloned from the template, has it).
+    SalesOrderSequence.objects.filter(pk="sales_order").update(value=F("value") + 1)
     value = SalesOrderSequence.objects.values_list("value", flat=True).get(pk="sales_order")
     return f"SO-{value:06d}"
 
@@ -75,7 +73,9 @@ def _require_status(order: SalesOrder, target: str) -> None:
     if target not in allowed:
         raise InvalidTransition(
             f"A {order.status} sales order cannot become {target}.",
-            field="status", current_status=order.status, allowed_next=list(allowed),
+            field="status",
+            current_status=order.status,
+            allowed_next=list(allowed),
         )
 
 
@@ -86,11 +86,18 @@ def _write_lines(order: SalesOrder, lines: list[LineInput]) -> None:
     rows = []
     for number, line in enumerate(lines, start=1):
         price = line.price_per_lb if line.price_per_lb is not None else line.item.list_price_per_lb
-        rows.append(SalesOrderLine(
-            order=order, line_no=number, item=line.item, quantity_lb=quantize(line.quantity_lb),
-            price_per_lb=price, delivery_date=line.delivery_date or order.delivery_date,
-            facility=line.facility or order.facility, amount=quantize(line.quantity_lb * price),
-        ))
+        rows.append(
+            SalesOrderLine(
+                order=order,
+                line_no=number,
+                item=line.item,
+                quantity_lb=quantize(line.quantity_lb),
+                price_per_lb=price,
+                delivery_date=line.delivery_date or order.delivery_date,
+                facility=line.facility or order.facility,
+                amount=quantize(line.quantity_lb * price),
+            )
+        )
     SalesOrderLine.objects.bulk_create(rows)
     order.total = quantize(sum((r.amount for r in rows), Decimal("0")))
 
@@ -116,15 +123,24 @@ def sales_order_create(
     A second POST with an existing `external_ref` is a 409 carrying the existing order's id, so a
     portal's retry never duplicates an order.
     """
-    ensure_unique(SalesOrder.objects.filter(external_ref=external_ref), field="external_ref", value=external_ref,
-                  label="sales order")
+    ensure_unique(
+        SalesOrder.objects.filter(external_ref=external_ref),
+        field="external_ref",
+        value=external_ref,
+        label="sales order",
+    )
     if status not in (SalesOrderStatus.DRAFT, SalesOrderStatus.CONFIRMED):
         raise InvalidInput("A new sales order is draft or confirmed.", field="status")
     if not customer.active:
         raise InvalidInput(f"Customer {customer.code} is inactive.", field="customer")
     order = SalesOrder.objects.create(
-        number=_next_number(), customer=customer, external_ref=external_ref, facility=facility,
-        order_date=order_date or timezone.localdate(), delivery_date=delivery_date, memo=memo,
+        number=_next_number(),
+        customer=customer,
+        external_ref=external_ref,
+        facility=facility,
+        order_date=order_date or timezone.localdate(),
+        delivery_date=delivery_date,
+        memo=memo,
     )
     _write_lines(order, lines)
     order.save(update_fields=["total", "updated_at"])
@@ -141,11 +157,17 @@ def sales_order_update(*, order: SalesOrder, lines: list[LineInput] | None = Non
     if order.status != SalesOrderStatus.DRAFT:
         raise InvalidTransition(
             f"Only a draft sales order can be edited; this one is {order.status}.",
-            current_status=order.status, allowed_next=list(SALES_ORDER_TRANSITIONS[order.status]),
+            current_status=order.status,
+            allowed_next=list(SALES_ORDER_TRANSITIONS[order.status]),
         )
     if "external_ref" in fields:
-        ensure_unique(SalesOrder.objects.filter(external_ref=fields["external_ref"]), field="external_ref",
-                      value=fields["external_ref"], label="sales order", exclude=order)
+        ensure_unique(
+            SalesOrder.objects.filter(external_ref=fields["external_ref"]),
+            field="external_ref",
+            value=fields["external_ref"],
+            label="sales order",
+            exclude=order,
+        )
     for name, value in fields.items():
         setattr(order, name, value)
     if lines is not None:
@@ -164,17 +186,31 @@ def sales_order_confirm(*, order: SalesOrder, actor=None) -> SalesOrder:
     _require_status(order, SalesOrderStatus.CONFIRMED)
     lines = list(order.lines.select_related("item", "facility"))
     allocations = atp_allocate(
-        lines=[AllocationRequest(source_id=line.pk, facility=line.facility, item=line.item,
-                                 quantity_lb=line.quantity_lb, delivery_date=line.delivery_date) for line in lines],
+        lines=[
+            AllocationRequest(
+                source_id=line.pk,
+                facility=line.facility,
+                item=line.item,
+                quantity_lb=line.quantity_lb,
+                delivery_date=line.delivery_date,
+            )
+            for line in lines
+        ],
         source_type=RESERVATION_SOURCE,
     )
+    # ATP answers in facility codes (as its API does); resolve them once.
+    codes = {code for allocation in allocations for code in allocation.sources}
+    facilities = {f.code: f for f in Facility.objects.filter(code__in=codes)}
     rows = []
     for line, allocation in zip(lines, allocations, strict=True):
-        line.source_facility = allocation.source_facility
+        line.source_facility = facilities.get(allocation.source_facility)
         line.marginal_price_per_lb = allocation.marginal_price_per_lb
         line.save(update_fields=["source_facility", "marginal_price_per_lb", "updated_at"])
-        rows += [SalesOrderAllocation(line=line, source_facility=facility, quantity_lb=lb)
-                 for facility, lb in allocation.sources]
+        rows += [
+            SalesOrderAllocation(line=line, source_facility=facilities[code], quantity_lb=lb)
+            for code, lb in allocation.sources.items()
+            if lb > 0
+        ]
     SalesOrderAllocation.objects.bulk_create(rows)
     order.status = SalesOrderStatus.CONFIRMED
     order.confirmed_at = timezone.now()
@@ -204,8 +240,9 @@ def _check_catch_weights(lines: list[SalesOrderLine], shipped: dict[int, Decimal
 
 
 @transaction.atomic
-def sales_order_ship(*, order: SalesOrder, shipped: dict[int, Decimal], ship_date: date | None = None,
-                     actor=None) -> SalesOrder:
+def sales_order_ship(
+    *, order: SalesOrder, shipped: dict[int, Decimal], ship_date: date | None = None, actor=None
+) -> SalesOrder:
     """Record catch weights, move stock out of the allocated facilities, post COGS, release reservations."""
     order = _lock(order)
     _require_status(order, SalesOrderStatus.SHIPPED)
@@ -217,20 +254,29 @@ def sales_order_ship(*, order: SalesOrder, shipped: dict[int, Decimal], ship_dat
     total = Decimal("0")
     for line in lines:
         weight = quantize(shipped[line.pk])
-        allocations = list(line.allocations.all()) or [SalesOrderAllocation(source_facility=line.facility,
-                                                                            quantity_lb=line.quantity_lb)]
+        allocations = list(line.allocations.all()) or [
+            SalesOrderAllocation(source_facility=line.facility, quantity_lb=line.quantity_lb)
+        ]
         # Split the catch weight across the sources in proportion to what each was allocated.
         remaining = weight
         for position, allocation in enumerate(allocations):
-            part = remaining if position == len(allocations) - 1 else quantize(
-                weight * allocation.quantity_lb / line.quantity_lb)
+            part = (
+                remaining
+                if position == len(allocations) - 1
+                else quantize(weight * allocation.quantity_lb / line.quantity_lb)
+            )
             remaining -= part
             if part <= 0:
                 continue
             movement = stock_movement_post(
-                facility=allocation.source_facility, item=line.item, kind=MovementKind.SHIPMENT, quantity_lb=part,
-                effective_date=ship_date, memo=f"{order.number} line {line.line_no}",
-                source_type="sales_order", source_id=order.pk,
+                facility=allocation.source_facility,
+                item=line.item,
+                kind=MovementKind.SHIPMENT,
+                quantity_lb=part,
+                effective_date=ship_date,
+                memo=f"{order.number} line {line.line_no}",
+                source_type="sales_order",
+                source_id=order.pk,
             )
             facility_id = allocation.source_facility.pk
             cost_by_facility[facility_id] = cost_by_facility.get(facility_id, Decimal("0")) - movement.value
@@ -246,13 +292,24 @@ def sales_order_ship(*, order: SalesOrder, shipped: dict[int, Decimal], ship_dat
         if cost > 0:
             memo = f"COGS {order.number}"
             cogs_lines += [
-                {"account": cogs, "debit": cost, "memo": memo, "customer_id": order.customer_id,
-                 "facility_id": facility_id},
+                {
+                    "account": cogs,
+                    "debit": cost,
+                    "memo": memo,
+                    "customer_id": order.customer_id,
+                    "facility_id": facility_id,
+                },
                 {"account": inventory, "credit": cost, "memo": memo, "facility_id": facility_id},
             ]
     if cogs_lines:
-        journal_entry_post(entry_date=ship_date, memo=f"Shipment {order.number}", source="shipment",
-                           source_id=order.pk, lines=cogs_lines, actor=actor)
+        journal_entry_post(
+            entry_date=ship_date,
+            memo=f"Shipment {order.number}",
+            source="shipment",
+            source_id=order.pk,
+            lines=cogs_lines,
+            actor=actor,
+        )
     atp_release(source_type=RESERVATION_SOURCE, source_ids=[line.pk for line in lines])
     order.status = SalesOrderStatus.SHIPPED
     order.total = quantize(total)
@@ -270,12 +327,22 @@ def sales_order_invoice(*, order: SalesOrder, invoice_date: date | None = None, 
     _require_status(order, SalesOrderStatus.INVOICED)
     revenue = account_for_role("sales_revenue")
     lines = [
-        {"item": line.item, "description": f"{line.item.imps_code} {line.item.description}",
-         "quantity_lb": line.shipped_lb, "price_per_lb": line.price_per_lb, "account": revenue}
+        {
+            "item": line.item,
+            "description": f"{line.item.imps_code} {line.item.description}",
+            "quantity_lb": line.shipped_lb,
+            "price_per_lb": line.price_per_lb,
+            "account": revenue,
+        }
         for line in order.lines.select_related("item").order_by("line_no")
     ]
-    invoice = invoice_create(customer=order.customer, invoice_date=invoice_date or timezone.localdate(), lines=lines,
-                             sales_order_id=order.pk, actor=actor)
+    invoice = invoice_create(
+        customer=order.customer,
+        invoice_date=invoice_date or timezone.localdate(),
+        lines=lines,
+        sales_order_id=order.pk,
+        actor=actor,
+    )
     invoice = invoice_post(invoice=invoice, actor=actor)
     order.invoice = invoice
     order.status = SalesOrderStatus.INVOICED
@@ -295,12 +362,22 @@ def sales_order_cancel(*, order: SalesOrder, actor=None) -> SalesOrder:
     return order
 
 
-def sales_order_transition(*, order: SalesOrder, status: str, shipped: dict[int, Decimal] | None = None,
-                           ship_date: date | None = None, actor=None) -> SalesOrder:
+def sales_order_transition(
+    *,
+    order: SalesOrder,
+    status: str,
+    shipped: dict[int, Decimal] | None = None,
+    ship_date: date | None = None,
+    actor=None,
+) -> SalesOrder:
     """PATCH {"status": ...}: dispatch to the transition's service."""
     if status == order.status:
-        raise Conflict(f"The sales order is already {status}.", field="status", current_status=order.status,
-                       allowed_next=list(SALES_ORDER_TRANSITIONS[order.status]))
+        raise Conflict(
+            f"The sales order is already {status}.",
+            field="status",
+            current_status=order.status,
+            allowed_next=list(SALES_ORDER_TRANSITIONS[order.status]),
+        )
     if status == SalesOrderStatus.CONFIRMED:
         return sales_order_confirm(order=order, actor=actor)
     if status == SalesOrderStatus.SHIPPED:

@@ -23,15 +23,26 @@ def plant():
 
 @pytest.fixture
 def ribeye():
-    return inventory.item_create(imps_code=unique("R"), description="Rib; ribeye roll; lip-on", category="subprimal",
-                                 list_price_per_lb=Decimal("14.2000"), standard_cost_per_lb=Decimal("9.5000"))
+    return inventory.item_create(
+        imps_code=unique("R"),
+        description="Rib; ribeye roll; lip-on",
+        category="subprimal",
+        list_price_per_lb=Decimal("14.2000"),
+        standard_cost_per_lb=Decimal("9.5000"),
+    )
 
 
 @pytest.fixture
 def stock(plant, ribeye, today):
     """1,000 lb of ribeye at the plant, received yesterday at $10.00/lb."""
-    return inventory.stock_movement_post(facility=plant, item=ribeye, kind="receipt", quantity_lb=Decimal("1000"),
-                                         effective_date=today - timedelta(days=1), unit_cost_per_lb=Decimal("10"))
+    return inventory.stock_movement_post(
+        facility=plant,
+        item=ribeye,
+        kind="receipt",
+        quantity_lb=Decimal("1000"),
+        effective_date=today - timedelta(days=1),
+        unit_cost_per_lb=Decimal("10"),
+    )
 
 
 @pytest.fixture
@@ -43,7 +54,9 @@ def customer():
 def order_payload(customer, plant, ribeye, today):
     def _payload(quantity="400", **extra):
         body = {
-            "customer": customer.pk, "facility": plant.pk, "delivery_date": str(today + timedelta(days=3)),
+            "customer": customer.pk,
+            "facility": plant.pk,
+            "delivery_date": str(today + timedelta(days=3)),
             "lines": [{"imps_code": ribeye.imps_code, "quantity_lb": quantity}],
         }
         body.update(extra)

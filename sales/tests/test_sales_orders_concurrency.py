@@ -20,14 +20,25 @@ from sales.services.orders import LineInput
 def test_fifty_parallel_confirmations_for_twenty_orders_worth_of_stock(committed):
     today = timezone.localdate()
     plant = inventory.facility_create(code=unique("RACE"), name="Race plant")
-    item = inventory.item_create(imps_code=unique("RC"), description="Race item", category="subprimal",
-                                 list_price_per_lb=Decimal("12"))
-    inventory.stock_movement_post(facility=plant, item=item, kind="receipt", quantity_lb=Decimal("400"),
-                                  effective_date=today - timedelta(days=1), unit_cost_per_lb=Decimal("8"))
+    item = inventory.item_create(
+        imps_code=unique("RC"), description="Race item", category="subprimal", list_price_per_lb=Decimal("12")
+    )
+    inventory.stock_movement_post(
+        facility=plant,
+        item=item,
+        kind="receipt",
+        quantity_lb=Decimal("400"),
+        effective_date=today - timedelta(days=1),
+        unit_cost_per_lb=Decimal("8"),
+    )
     customer = customer_create(code=unique("RC"), name="Racer")
     orders = [
-        sales_order_create(customer=customer, facility=plant, delivery_date=today + timedelta(days=2),
-                           lines=[LineInput(item=item, quantity_lb=Decimal("20"))])
+        sales_order_create(
+            customer=customer,
+            facility=plant,
+            delivery_date=today + timedelta(days=2),
+            lines=[LineInput(item=item, quantity_lb=Decimal("20"))],
+        )
         for _ in range(50)
     ]
     outcomes: dict[int, str] = {}
@@ -54,8 +65,9 @@ def test_fifty_parallel_confirmations_for_twenty_orders_worth_of_stock(committed
 
     assert sorted(set(outcomes.values())) == ["409", "confirmed"], outcomes
     assert list(outcomes.values()).count("confirmed") == 20
-    confirmed = set(SalesOrder.objects.filter(pk__in=[o.pk for o in orders], status="confirmed")
-                    .values_list("pk", flat=True))
+    confirmed = set(
+        SalesOrder.objects.filter(pk__in=[o.pk for o in orders], status="confirmed").values_list("pk", flat=True)
+    )
     assert confirmed == {pk for pk, outcome in outcomes.items() if outcome == "confirmed"}
     reserved = Reservation.objects.filter(item=item, released_at__isnull=True).aggregate(total=Sum("quantity_lb"))
     assert reserved["total"] == Decimal("400.00")
