@@ -69,7 +69,9 @@ def request_build(event: Event, endpoint: WebhookEndpoint, now) -> tuple[bytes, 
         "X-CashSheet-Signature": signing.signature_header(payload=body, secrets=keys, timestamp=t),
         "webhook-id": event.id,
         "webhook-timestamp": str(t),
-        "webhook-signature": signing.standard_signature_header(payload=body, secrets=keys, msg_id=event.id, timestamp=t),
+        "webhook-signature": signing.standard_signature_header(
+            payload=body, secrets=keys, msg_id=event.id, timestamp=t
+        ),
         "Connection": "close",
     }
     return body, headers

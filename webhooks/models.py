@@ -59,7 +59,9 @@ class WebhookEndpoint(models.Model):
             models.CheckConstraint(
                 condition=models.Q(api_version__in=["v1", "v2"]), name="%(app_label)s_%(class)s_api_version_valid"
             ),
-            models.CheckConstraint(condition=models.Q(secret__startswith="whsec_"), name="%(app_label)s_%(class)s_secret"),
+            models.CheckConstraint(
+                condition=models.Q(secret__startswith="whsec_"), name="%(app_label)s_%(class)s_secret"
+            ),
         ]
 
     def __str__(self) -> str:
