@@ -11,13 +11,14 @@ import json
 import logging
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from webhooks import signing, transport
@@ -33,6 +34,10 @@ COUNTDOWN_MAX_S = 60.0
 # Retry-After is honoured up to a day; a receiver cannot park a delivery for longer than our own schedule.
 RETRY_AFTER_MAX_S = 86400.0
 SWEEP_BATCH = 1000
+# Deliveries one task claims and sends side by side; a message is only a wake-up call (see _claim).
+BATCH = 50
+SEND_THREADS = 8
+_POOL: ThreadPoolExecutor | None = None
 
 
 def event_payload(event: Event, *, api_version: str | None = None) -> dict:
@@ -89,86 +94,145 @@ def retry_delay(attempt: int, retry_after: float | None) -> float | None:
     return delay
 
 
-def delivery_send(delivery_id: int) -> str:
-    """Make one attempt of `delivery_id` if it is due and nobody else is on it. Returns what happened."""
-    now = timezone.now()
-    claimed = (
-        Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING, next_attempt_at__lte=now)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(
-            claimed_until=now + timedelta(seconds=settings.CASHSHEET_WEBHOOK_LEASE_S),
-            attempts=F("attempts") + 1,
-            updated_at=now,
+def _pool() -> ThreadPoolExecutor:
+    """Per worker process (created after the fork): sends a batch's requests side by side."""
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=SEND_THREADS, thread_name_prefix="webhook-send")
+    return _POOL
+
+
+def _claim(delivery_ids: list[int], now) -> list[int]:
+    """Lease the given deliveries first, then other due ones, up to BATCH; skip rows another worker holds.
+
+    A message is a wake-up: whichever task runs first takes a batch of what is due, so a backlog costs one
+    claim, one read and one write per batch instead of per delivery, and a duplicate or late message finds
+    nothing left to do.
+    """
+    table = Delivery._meta.db_table
+    sql = f"""
+        UPDATE {table} AS d SET claimed_until = %(lease)s, attempts = d.attempts + 1, updated_at = %(now)s
+        WHERE d.id IN (
+            SELECT id FROM {table}
+            WHERE status = 'pending' AND next_attempt_at <= %(now)s
+              AND (claimed_until IS NULL OR claimed_until < %(now)s)
+            ORDER BY (id = ANY(%(ids)s)) DESC, next_attempt_at, id
+            LIMIT %(limit)s
+            FOR UPDATE SKIP LOCKED
         )
-    )
+        RETURNING d.id
+    """  # noqa: S608 - the table name is ours; values are parameters
+    lease = now + timedelta(seconds=settings.CASHSHEET_WEBHOOK_LEASE_S)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, {"lease": lease, "now": now, "ids": list(delivery_ids), "limit": BATCH})
+        return [row[0] for row in cursor.fetchall()]
+
+
+def deliveries_send(delivery_ids: list[int]) -> dict[str, int]:
+    """Make one attempt of each due, unclaimed delivery (the given ones first). Returns outcome counts."""
+    now = timezone.now()
+    claimed = _claim(delivery_ids, now)
     if not claimed:
-        return "skipped"  # done, not yet due, or another worker holds it: a duplicate message
-    delivery = Delivery.objects.select_related("event", "endpoint").get(pk=delivery_id)
-    endpoint = delivery.endpoint
-    if not endpoint.active:
-        Delivery.objects.filter(pk=delivery_id).update(
+        return {}  # done, not yet due, or held by another worker: a duplicate or late message
+    deliveries = list(Delivery.objects.select_related("event", "endpoint").filter(pk__in=claimed))
+    inactive = [d.pk for d in deliveries if not d.endpoint.active]
+    if inactive:
+        Delivery.objects.filter(pk__in=inactive).update(
             status=Delivery.Status.FAILED, claimed_until=None, enqueued_at=None, updated_at=now
         )
-        return "endpoint_disabled"
-    body, headers = request_build(delivery.event, endpoint, now)
-    result = transport.post(endpoint.url, body=body, headers=headers, timeout=settings.CASHSHEET_WEBHOOK_TIMEOUT_S)
-    return _outcome_record(delivery, result)
+    live = [d for d in deliveries if d.endpoint.active]
+    timeout = settings.CASHSHEET_WEBHOOK_TIMEOUT_S
+
+    def send(delivery: Delivery) -> transport.Result:
+        body, headers = request_build(delivery.event, delivery.endpoint, now)
+        return transport.post(delivery.endpoint.url, body=body, headers=headers, timeout=timeout)
+
+    if len(live) == 1:
+        results = [send(live[0])]
+    else:
+        results = list(_pool().map(send, live))
+    outcomes = _outcomes_record(list(zip(live, results, strict=True)))
+    if inactive:
+        outcomes["endpoint_disabled"] = len(inactive)
+    return outcomes
 
 
 @transaction.atomic
-def _outcome_record(delivery: Delivery, result: transport.Result) -> str:
+def _outcomes_record(sent: list[tuple[Delivery, transport.Result]]) -> dict[str, int]:
+    """Log every attempt and move each delivery and endpoint on, in one transaction."""
     now = timezone.now()
-    endpoint = delivery.endpoint
-    attempt = DeliveryAttempt(
-        delivery=delivery,
-        endpoint=endpoint,
-        event_id=delivery.event_id,
-        attempt=delivery.attempts,
-        succeeded=result.ok,
-        response_status=result.status,
-        latency_ms=result.latency_ms,
-        response_body=result.body,
-        error=result.error or ("" if result.ok else f"Receiver answered {result.status}."),
-    )
-    update = {"claimed_until": None, "updated_at": now}
-    outcome = "succeeded"
-    if result.ok:
-        update |= {"status": Delivery.Status.SUCCEEDED, "enqueued_at": None}
-        if endpoint.failing_since is not None:
-            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
-    elif result.status == 410:
-        _endpoint_disable(endpoint, now, f"Disabled at {now:%Y-%m-%d %H:%M} UTC: the receiver answered 410 Gone.")
-        update |= {"status": Delivery.Status.FAILED, "enqueued_at": None}
-        outcome = "gone"
-    else:
-        failing_since = endpoint.failing_since or now
-        if endpoint.failing_since is None:
-            WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=True).update(failing_since=now)
-        delay = retry_delay(delivery.attempts, result.retry_after)
-        if (now - failing_since).total_seconds() >= settings.CASHSHEET_WEBHOOK_DISABLE_AFTER_S:
-            _endpoint_disable(
-                endpoint,
-                now,
+    outcomes: dict[str, int] = {}
+    attempts: list[DeliveryAttempt] = []
+    succeeded: list[int] = []
+    endpoints = {d.endpoint_id: d.endpoint for d, _ in sent}
+    ok_endpoints = {d.endpoint_id for d, r in sent if r.ok}
+    disabled: dict[int, str] = {}
+    for delivery, result in sent:
+        endpoint = endpoints[delivery.endpoint_id]
+        attempt = DeliveryAttempt(
+            delivery=delivery,
+            endpoint=endpoint,
+            event_id=delivery.event_id,
+            attempt=delivery.attempts,
+            succeeded=result.ok,
+            response_status=result.status,
+            latency_ms=result.latency_ms,
+            response_body=result.body,
+            error=result.error or ("" if result.ok else f"Receiver answered {result.status}."),
+        )
+        attempts.append(attempt)
+        if result.ok:
+            succeeded.append(delivery.pk)
+            outcome = "succeeded"
+        elif result.status == 410:
+            disabled[endpoint.pk] = f"Disabled at {now:%Y-%m-%d %H:%M} UTC: the receiver answered 410 Gone."
+            outcome = "gone"
+        elif (
+            endpoint.pk not in ok_endpoints
+            and (now - (endpoint.failing_since or now)).total_seconds() >= settings.CASHSHEET_WEBHOOK_DISABLE_AFTER_S
+        ):
+            disabled.setdefault(
+                endpoint.pk,
                 f"Disabled at {now:%Y-%m-%d %H:%M} UTC after failing continuously since "
-                f"{failing_since:%Y-%m-%d %H:%M} UTC (5 days).",
+                f"{endpoint.failing_since:%Y-%m-%d %H:%M} UTC (5 days).",
             )
-            update |= {"status": Delivery.Status.FAILED, "enqueued_at": None}
             outcome = "disabled"
-        elif delay is None:
-            update |= {"status": Delivery.Status.FAILED, "enqueued_at": None}
-            attempt.error += " No retries left."
-            outcome = "failed"
         else:
-            due = now + timedelta(seconds=delay)
-            attempt.next_attempt_at = due
-            queued = delay <= COUNTDOWN_MAX_S
-            update |= {"next_attempt_at": due, "enqueued_at": due if queued else None}
-            if queued:
-                transaction.on_commit(partial(deliveries_enqueue, [delivery.pk], countdown=delay))
-            outcome = "retry"
-    attempt.save()
-    Delivery.objects.filter(pk=delivery.pk).update(**update)
-    return outcome
+            outcome = _retry_schedule(delivery, result, attempt, now)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    DeliveryAttempt.objects.bulk_create(attempts)
+    if succeeded:
+        Delivery.objects.filter(pk__in=succeeded).update(
+            status=Delivery.Status.SUCCEEDED, claimed_until=None, enqueued_at=None, updated_at=now
+        )
+    recovered = [pk for pk in ok_endpoints if endpoints[pk].failing_since is not None]
+    if recovered:
+        WebhookEndpoint.objects.filter(pk__in=recovered).update(failing_since=None)
+    failing = [pk for pk, e in endpoints.items() if pk not in ok_endpoints and e.failing_since is None]
+    if failing:
+        WebhookEndpoint.objects.filter(pk__in=failing, failing_since__isnull=True).update(failing_since=now)
+    for pk, reason in disabled.items():
+        _endpoint_disable(endpoints[pk], now, reason)
+    return outcomes
+
+
+def _retry_schedule(delivery: Delivery, result: transport.Result, attempt: DeliveryAttempt, now) -> str:
+    delay = retry_delay(delivery.attempts, result.retry_after)
+    if delay is None:
+        attempt.error += " No retries left."
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.FAILED, claimed_until=None, enqueued_at=None, updated_at=now
+        )
+        return "failed"
+    due = now + timedelta(seconds=delay)
+    attempt.next_attempt_at = due
+    queued = delay <= COUNTDOWN_MAX_S
+    Delivery.objects.filter(pk=delivery.pk).update(
+        next_attempt_at=due, enqueued_at=due if queued else None, claimed_until=None, updated_at=now
+    )
+    if queued:
+        transaction.on_commit(partial(deliveries_enqueue, [delivery.pk], countdown=delay))
+    return "retry"
 
 
 def _endpoint_disable(endpoint: WebhookEndpoint, now, reason: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
-from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
@@ -19,6 +18,7 @@ from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 logger = logging.getLogger(__name__)
 
 ROTATION_OVERLAP = timedelta(hours=24)
+ENQUEUE_CHUNK = 50
 ENDPOINT_FIELDS = frozenset({"url", "description", "events", "active", "api_version"})
 
 
@@ -52,17 +52,49 @@ def _deliveries_create(*, event: Event, endpoint_ids: list[int]) -> list[int]:
         [Delivery(event=event, endpoint_id=pk, next_attempt_at=now, enqueued_at=now) for pk in endpoint_ids]
     )
     ids = [row.pk for row in rows]
-    transaction.on_commit(partial(deliveries_enqueue, ids))
+    _AfterCommit.add(ids)
     return ids
+
+
+class _AfterCommit:
+    """Queue a transaction's deliveries once, after commit, in as few broker messages as possible.
+
+    Every event registers an on_commit hook holding the connection's current group; the first hook that
+    runs sends every id the group gathered (all of the transaction's events), the rest find it sent. A
+    hook dropped with a rolled-back savepoint or transaction never strands ids: the group stays unsent
+    and the next event's hook sends it. An id whose row was rolled back is harmless: the worker's claim
+    only takes rows that exist and are due.
+    """
+
+    def __init__(self):
+        self.ids: list[int] = []
+        self.sent = False
+
+    @classmethod
+    def add(cls, ids: list[int]) -> None:
+        conn = transaction.get_connection()
+        group = getattr(conn, "_webhooks_after_commit", None)
+        if group is None or group.sent:
+            group = conn._webhooks_after_commit = cls()
+        group.ids.extend(ids)
+        transaction.on_commit(group.send)
+
+    def send(self) -> None:
+        if self.sent:
+            return
+        self.sent = True
+        deliveries_enqueue(self.ids)
 
 
 def deliveries_enqueue(delivery_ids: Iterable[int], *, countdown: float | None = None) -> None:
     """Hand deliveries to the broker. Never raises: a broker outage must not fail a committed request."""
     from webhooks.tasks import deliver
 
+    ids = list(delivery_ids)
     try:
-        for pk in delivery_ids:
-            deliver.apply_async(args=[pk], countdown=countdown, retry=False)
+        # One message per chunk: the worker claims a chunk (plus whatever else is due) in one query.
+        for start in range(0, len(ids), ENQUEUE_CHUNK):
+            deliver.apply_async(args=[ids[start : start + ENQUEUE_CHUNK]], countdown=countdown, retry=False)
     except Exception:  # noqa: BLE001 - any broker failure: the rows are committed, the sweep recovers them
         logger.warning("webhook deliveries not queued (broker unavailable?); the sweep will send them", exc_info=True)
 
@@ -174,5 +206,5 @@ def delivery_redeliver(*, attempt: DeliveryAttempt) -> Delivery:
     delivery.next_attempt_at = now
     delivery.enqueued_at = now
     delivery.save(update_fields=["status", "next_attempt_at", "enqueued_at", "updated_at"])
-    transaction.on_commit(partial(deliveries_enqueue, [delivery.pk]))
+    _AfterCommit.add([delivery.pk])
     return delivery

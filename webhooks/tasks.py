@@ -9,9 +9,9 @@ from webhooks import dispatch
 
 
 @shared_task(name="webhooks.deliver", ignore_result=True)
-def deliver(delivery_id: int) -> str:
-    """One attempt of one delivery; runs in the schema the sender's connection was set to."""
-    return dispatch.delivery_send(delivery_id)
+def deliver(delivery_ids: list[int]) -> dict[str, int]:
+    """One attempt of these deliveries (and other due ones); runs in the schema the sender was set to."""
+    return dispatch.deliveries_send(delivery_ids)
 
 
 def _silo_schemas() -> list[str]:

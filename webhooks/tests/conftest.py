@@ -116,6 +116,8 @@ def _handler(receiver: Receiver):
 @pytest.fixture
 def receiver():
     holder: dict = {}
+    # A deep listen backlog, as any production server has: the default 5 drops SYNs under a burst.
+    ThreadingHTTPServer.request_queue_size = 256
     server = ThreadingHTTPServer(("127.0.0.1", 0), None)
     rec = Receiver(server=server)
     server.RequestHandlerClass = _handler(rec)
