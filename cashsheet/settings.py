@@ -243,7 +243,7 @@ CASHSHEET_WEBHOOK_TIMEOUT_S = float(os.environ.get("CASHSHEET_WEBHOOK_TIMEOUT_S"
 CASHSHEET_WEBHOOK_DISABLE_AFTER_S = float(os.environ.get("CASHSHEET_WEBHOOK_DISABLE_AFTER_S", str(5 * 86400)))
 # A pending delivery whose task was sent this long ago and has not run is presumed lost (Redis restart,
 # SIGKILLed worker holding it unacked) and is sent again by the sweep.
-CASHSHEET_WEBHOOK_REQUEUE_AFTER_S = float(os.environ.get("CASHSHEET_WEBHOOK_REQUEUE_AFTER_S", "300"))
+CASHSHEET_WEBHOOK_REQUEUE_AFTER_S = float(os.environ.get("CASHSHEET_WEBHOOK_REQUEUE_AFTER_S", "60"))
 # How long a worker owns a delivery it is sending; after that a crashed worker's delivery is taken over.
 CASHSHEET_WEBHOOK_LEASE_S = float(os.environ.get("CASHSHEET_WEBHOOK_LEASE_S", "60"))
 CASHSHEET_WEBHOOK_SWEEP_S = float(os.environ.get("CASHSHEET_WEBHOOK_SWEEP_S", "10"))

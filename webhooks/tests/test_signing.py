@@ -47,3 +47,21 @@ def test_standard_webhooks_signature_matches_the_spec():
         hmac.new(base64.b64decode(secret[6:]), f"evt_1.{t}.".encode() + BODY, hashlib.sha256).digest()
     ).decode()
     assert standard_signature_header(payload=BODY, secrets=[secret], msg_id="evt_1", timestamp=t) == f"v1,{expected}"
+
+
+def test_readme_receiver_snippet_verifies_our_signatures():
+    """The few lines the README gives receivers must agree with what we send."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("### Verifying webhook signatures", 1)[1]
+    code = section.split("```python", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(code, namespace)  # noqa: S102 - our own documentation
+    verify = namespace["verify"]
+    secret, old = secret_generate(), secret_generate()
+    now = int(time.time())
+    header = signature_header(payload=BODY, secrets=[secret, old], timestamp=now)
+    assert verify(BODY, header, secret) and verify(BODY, header, old)
+    assert not verify(BODY + b"x", header, secret)
+    assert not verify(BODY, signature_header(payload=BODY, secrets=[secret], timestamp=now - 301), secret)
