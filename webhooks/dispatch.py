@@ -110,22 +110,30 @@ def _claim(delivery_ids: list[int], now) -> list[int]:
     nothing left to do.
     """
     table = Delivery._meta.db_table
+    # Two statements so each uses an index: the given ids by primary key, then the oldest due by the
+    # partial (status = 'pending') index on next_attempt_at.
     sql = f"""
         UPDATE {table} AS d SET claimed_until = %(lease)s, attempts = d.attempts + 1, updated_at = %(now)s
         WHERE d.id IN (
             SELECT id FROM {table}
             WHERE status = 'pending' AND next_attempt_at <= %(now)s
-              AND (claimed_until IS NULL OR claimed_until < %(now)s)
-            ORDER BY (id = ANY(%(ids)s)) DESC, next_attempt_at, id
+              AND (claimed_until IS NULL OR claimed_until < %(now)s) {{only_ids}}
+            ORDER BY next_attempt_at
             LIMIT %(limit)s
             FOR UPDATE SKIP LOCKED
         )
         RETURNING d.id
     """  # noqa: S608 - the table name is ours; values are parameters
-    lease = now + timedelta(seconds=settings.CASHSHEET_WEBHOOK_LEASE_S)
+    params = {"lease": now + timedelta(seconds=settings.CASHSHEET_WEBHOOK_LEASE_S), "now": now, "limit": BATCH}
+    claimed: list[int] = []
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, {"lease": lease, "now": now, "ids": list(delivery_ids), "limit": BATCH})
-        return [row[0] for row in cursor.fetchall()]
+        if delivery_ids:
+            cursor.execute(sql.format(only_ids="AND id = ANY(%(ids)s)"), {**params, "ids": list(delivery_ids)})
+            claimed = [row[0] for row in cursor.fetchall()]
+        if len(claimed) < BATCH:
+            cursor.execute(sql.format(only_ids=""), {**params, "limit": BATCH - len(claimed)})
+            claimed += [row[0] for row in cursor.fetchall()]
+    return claimed
 
 
 def deliveries_send(delivery_ids: list[int]) -> dict[str, int]:

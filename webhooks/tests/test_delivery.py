@@ -132,8 +132,6 @@ def test_five_days_of_continuous_failure_disables_the_endpoint(live_endpoint, re
 def test_a_failing_endpoint_delays_neither_another_nor_its_own_later_events(
     live_endpoint, receiver, make_worker, allow_private
 ):
-    from webhooks.tests.conftest import Receiver  # noqa: F401 - documents the shared receiver type
-
     first = emit()[0]
     # Endpoint 1 (live_endpoint) keeps failing the first event; endpoint 2 shares the receiver and is healthy.
     receiver.respond = lambda hit: (500, {}) if hit.headers["X-CashSheet-Event-Id"] == first.id else (200, {})
