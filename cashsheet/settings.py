@@ -249,3 +249,5 @@ CASHSHEET_WEBHOOK_LEASE_S = float(os.environ.get("CASHSHEET_WEBHOOK_LEASE_S", "6
 CASHSHEET_WEBHOOK_SWEEP_S = float(os.environ.get("CASHSHEET_WEBHOOK_SWEEP_S", "10"))
 CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {"task": "webhooks.sweep", "schedule": CASHSHEET_WEBHOOK_SWEEP_S}
 CELERY_BEAT_SCHEDULE["webhooks-purge"] = {"task": "webhooks.purge", "schedule": 3600.0}
+# A task waits this long for its batch; slower requests finish in the background (see webhooks/sender.py).
+CASHSHEET_WEBHOOK_HANDOFF_S = float(os.environ.get("CASHSHEET_WEBHOOK_HANDOFF_S", "1"))

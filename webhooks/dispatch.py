@@ -11,17 +11,17 @@ import json
 import logging
 import random
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
-from webhooks import signing, transport
+from webhooks import sender, signing, transport
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 from webhooks.services import deliveries_enqueue
 
@@ -36,8 +36,7 @@ RETRY_AFTER_MAX_S = 86400.0
 SWEEP_BATCH = 1000
 # Deliveries one task claims and sends side by side; a message is only a wake-up call (see _claim).
 BATCH = 50
-SEND_THREADS = 8
-_POOL: ThreadPoolExecutor | None = None
+FAILING_PER_BATCH = 4
 
 
 def event_payload(event: Event, *, api_version: str | None = None) -> dict:
@@ -94,15 +93,7 @@ def retry_delay(attempt: int, retry_after: float | None) -> float | None:
     return delay
 
 
-def _pool() -> ThreadPoolExecutor:
-    """Per worker process (created after the fork): sends a batch's requests side by side."""
-    global _POOL
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(max_workers=SEND_THREADS, thread_name_prefix="webhook-send")
-    return _POOL
-
-
-def _claim(delivery_ids: list[int], now) -> list[int]:
+def _claim(delivery_ids: list[int], now, *, busy: list[int]) -> list[int]:
     """Lease the given deliveries first, then other due ones, up to BATCH; skip rows another worker holds.
 
     A message is a wake-up: whichever task runs first takes a batch of what is due, so a backlog costs one
@@ -117,21 +108,31 @@ def _claim(delivery_ids: list[int], now) -> list[int]:
         WHERE d.id IN (
             SELECT id FROM {table}
             WHERE status = 'pending' AND next_attempt_at <= %(now)s
-              AND (claimed_until IS NULL OR claimed_until < %(now)s) {{only_ids}}
+              AND (claimed_until IS NULL OR claimed_until < %(now)s) AND endpoint_id <> ALL(%(busy)s) {{only_ids}}
             ORDER BY next_attempt_at
             LIMIT %(limit)s
             FOR UPDATE SKIP LOCKED
         )
         RETURNING d.id
     """  # noqa: S608 - the table name is ours; values are parameters
-    params = {"lease": now + timedelta(seconds=settings.CASHSHEET_WEBHOOK_LEASE_S), "now": now, "limit": BATCH}
+    params = {
+        "lease": now + timedelta(seconds=settings.CASHSHEET_WEBHOOK_LEASE_S),
+        "now": now,
+        "limit": BATCH,
+        "busy": list(busy),
+    }
     claimed: list[int] = []
     with transaction.atomic(), connection.cursor() as cursor:
         if delivery_ids:
             cursor.execute(sql.format(only_ids="AND id = ANY(%(ids)s)"), {**params, "ids": list(delivery_ids)})
             claimed = [row[0] for row in cursor.fetchall()]
         if len(claimed) < BATCH:
-            cursor.execute(sql.format(only_ids=""), {**params, "limit": BATCH - len(claimed)})
+            # Failing endpoints' deliveries travel only in their own messages (retries, sweep), so a
+            # backlog to a dead receiver never crowds healthy deliveries out of a batch.
+            healthy = (
+                f"AND endpoint_id IN (SELECT id FROM {WebhookEndpoint._meta.db_table} WHERE failing_since IS NULL)"
+            )
+            cursor.execute(sql.format(only_ids=healthy), {**params, "limit": BATCH - len(claimed)})
             claimed += [row[0] for row in cursor.fetchall()]
     return claimed
 
@@ -139,7 +140,7 @@ def _claim(delivery_ids: list[int], now) -> list[int]:
 def deliveries_send(delivery_ids: list[int]) -> dict[str, int]:
     """Make one attempt of each due, unclaimed delivery (the given ones first). Returns outcome counts."""
     now = timezone.now()
-    claimed = _claim(delivery_ids, now)
+    claimed = _claim(delivery_ids, now, busy=sender.busy_endpoints(connection.schema_name))
     if not claimed:
         return {}  # done, not yet due, or held by another worker: a duplicate or late message
     deliveries = list(Delivery.objects.select_related("event", "endpoint").filter(pk__in=claimed))
@@ -148,21 +149,47 @@ def deliveries_send(delivery_ids: list[int]) -> dict[str, int]:
         Delivery.objects.filter(pk__in=inactive).update(
             status=Delivery.Status.FAILED, claimed_until=None, enqueued_at=None, updated_at=now
         )
-    live = [d for d in deliveries if d.endpoint.active]
+    live, held_back = _cap_failing([d for d in deliveries if d.endpoint.active])
+    if held_back:
+        # Back to the queue untouched: the sweep offers them again shortly.
+        Delivery.objects.filter(pk__in=held_back).update(
+            claimed_until=None, enqueued_at=None, attempts=F("attempts") - 1, updated_at=now
+        )
     timeout = settings.CASHSHEET_WEBHOOK_TIMEOUT_S
 
     def send(delivery: Delivery) -> transport.Result:
         body, headers = request_build(delivery.event, delivery.endpoint, now)
         return transport.post(delivery.endpoint.url, body=body, headers=headers, timeout=timeout)
 
-    if len(live) == 1:
-        results = [send(live[0])]
-    else:
-        results = list(_pool().map(send, live))
-    outcomes = _outcomes_record(list(zip(live, results, strict=True)))
+    finished, stragglers = sender.send_all(
+        connection.schema_name,
+        live,
+        send,
+        endpoint_of=lambda d: d.endpoint_id,
+        wait_s=settings.CASHSHEET_WEBHOOK_HANDOFF_S,
+    )
+    outcomes = _outcomes_record(finished) if finished else {}
+    if stragglers:
+        sender.finish_later(connection.tenant, stragglers, _outcomes_record)
+        outcomes["handed_off"] = len(stragglers)
     if inactive:
         outcomes["endpoint_disabled"] = len(inactive)
     return outcomes
+
+
+def _cap_failing(deliveries: list[Delivery]) -> tuple[list[Delivery], list[int]]:
+    """At most FAILING_PER_BATCH deliveries per failing endpoint: a dead receiver's backlog (each attempt
+    possibly a 15 s timeout) must not take over the send threads."""
+    per_endpoint: Counter[int] = Counter()
+    send, held_back = [], []
+    for delivery in deliveries:
+        if delivery.endpoint.failing_since is not None:
+            per_endpoint[delivery.endpoint_id] += 1
+            if per_endpoint[delivery.endpoint_id] > FAILING_PER_BATCH:
+                held_back.append(delivery.pk)
+                continue
+        send.append(delivery)
+    return send, held_back
 
 
 @transaction.atomic

@@ -99,13 +99,16 @@ def _handler(receiver: Receiver):
             if not ok:
                 status = 400  # a receiver must refuse what it cannot verify
             reply = b'{"received": true}' if status < 300 else b'{"error": "nope"}'
-            self.send_response(status)
-            for key, value in extra.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(reply)))
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.wfile.write(reply)
+            try:
+                self.send_response(status)
+                for key, value in extra.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(reply)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(reply)
+            except OSError:
+                pass  # the sender gave up (timeout) before we answered
 
         def log_message(self, *args):  # quiet
             pass

@@ -148,7 +148,7 @@ def test_a_failing_endpoint_delays_neither_another_nor_its_own_later_events(
             )
         )
         assert Delivery.objects.get(event=first, endpoint=live_endpoint).status in {"pending", "failed"}
-        assert len(attempts(live_endpoint)) >= 21
+        assert receiver.wait_for(lambda: len(attempts(live_endpoint)) >= 21, 10)  # logged after the send
     finally:
         other.delete()
 
@@ -164,3 +164,29 @@ def test_sigkill_during_a_batch_of_1000_loses_no_event(live_endpoint, receiver, 
     make_worker()
     assert receiver.wait_for(lambda: want <= receiver.event_ids(), 90), len(want - receiver.event_ids())
     assert receiver.wait_for(lambda: not Delivery.objects.filter(event__in=events, status="pending").exists(), 10)
+
+
+def test_a_hanging_receiver_does_not_hold_up_another(live_endpoint, receiver, make_worker, allow_private):
+    """Endpoint 1 never answers in time (timeouts); endpoint 2 still gets each event within about a second,
+    with a single worker process."""
+    receiver.respond = lambda hit: (time.sleep(3), (200, {}))[1] if hit.path == "/hook" else (200, {})
+    other = endpoint_create(url=receiver.url.replace("/hook", "/other"), events=["invoice.posted"])
+    try:
+        receiver.secrets = [live_endpoint.secret, other.secret]
+        make_worker(concurrency=1, CASHSHEET_WEBHOOK_TIMEOUT_S="2", CASHSHEET_WEBHOOK_HANDOFF_S="0.3")
+
+        def to_other() -> set[str]:
+            with receiver.lock:
+                return {r.headers["X-CashSheet-Event-Id"] for r in receiver.received if r.path == "/other"}
+
+        for _wave in range(3):
+            want = {e.id for e in emit(10)}
+            started = time.monotonic()
+            assert receiver.wait_for(lambda want=want: want <= to_other(), 10)
+            assert time.monotonic() - started < 1.5, "the healthy endpoint waited for the hanging one"
+        # The hanging endpoint's attempts are logged as timeouts, not lost.
+        assert receiver.wait_for(
+            lambda: DeliveryAttempt.objects.filter(endpoint=live_endpoint, error__startswith="Timed out").exists(), 10
+        )
+    finally:
+        other.delete()
