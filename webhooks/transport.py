@@ -88,6 +88,8 @@ def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float) -> R
         result.error = f"Timed out after {timeout:g} s."
     except (OSError, http.client.HTTPException) as exc:
         result.error = f"{type(exc).__name__}: {exc}"[:500]
+    except Exception as exc:  # noqa: BLE001 - e.g. an IDNA error for an odd host: an attempt failed, not the worker
+        result.error = f"{type(exc).__name__}: {exc}"[:500]
     finally:
         if conn is not None:
             conn.close()

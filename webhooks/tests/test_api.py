@@ -191,3 +191,12 @@ def test_openapi_schema_documents_the_webhook_paths(api):
     paths = r.json()["paths"]
     for p in ("webhook-endpoints/", "event-types/", "events/", "rotate-secret/", "redeliver/"):
         assert any(k.endswith(p) for k in paths), p
+
+
+def test_demo_seed_is_idempotent_and_sends_nothing(silo, api):
+    from webhooks.demo import seed_webhooks
+
+    seed_webhooks(silo)
+    seed_webhooks(silo)
+    rows = api.get(BASE).json()["results"]
+    assert len(rows) == 1 and rows[0]["active"] is False and "secret" not in rows[0]

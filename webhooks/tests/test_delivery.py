@@ -190,3 +190,13 @@ def test_a_hanging_receiver_does_not_hold_up_another(live_endpoint, receiver, ma
         )
     finally:
         other.delete()
+
+
+def test_address_is_checked_again_at_delivery(live_endpoint, receiver, make_worker):
+    """Saved while private addresses were allowed (as if DNS changed since): a production worker refuses."""
+    make_worker(CASHSHEET_WEBHOOK_ALLOW_PRIVATE="0")
+    (event,) = emit()
+    assert receiver.wait_for(lambda: DeliveryAttempt.objects.filter(event=event).exists(), 10)
+    attempt = DeliveryAttempt.objects.get(event=event)
+    assert "must use https" in attempt.error and attempt.response_status is None
+    assert receiver.received == []
