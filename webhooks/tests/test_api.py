@@ -186,11 +186,16 @@ def test_permissions_apply(make_user, client_for):
 
 
 def test_openapi_schema_documents_the_webhook_paths(api):
+    from openapi_spec_validator import validate
+
     r = api.get("/api/v2/openapi.json")
     assert r.status_code == 200
+    validate(r.json())
     paths = r.json()["paths"]
     for p in ("webhook-endpoints/", "event-types/", "events/", "rotate-secret/", "redeliver/"):
         assert any(k.endswith(p) for k in paths), p
+    create = paths["/api/v2/webhook-endpoints/"]["post"]
+    assert "examples" in create["requestBody"]["content"]["application/json"]
 
 
 def test_demo_seed_is_idempotent_and_sends_nothing(silo, api):
