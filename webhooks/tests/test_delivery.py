@@ -167,13 +167,13 @@ def test_sigkill_during_a_batch_of_1000_loses_no_event(live_endpoint, receiver, 
 
 
 def test_a_hanging_receiver_does_not_hold_up_another(live_endpoint, receiver, make_worker, allow_private):
-    """Endpoint 1 never answers in time (timeouts); endpoint 2 still gets each event within about a second,
-    with a single worker process."""
-    receiver.respond = lambda hit: (time.sleep(3), (200, {}))[1] if hit.path == "/hook" else (200, {})
+    """Endpoint 1 never answers in time (timeouts); endpoint 2 still gets each event at once, with a single
+    worker process."""
+    receiver.respond = lambda hit: (time.sleep(5), (200, {}))[1] if hit.path == "/hook" else (200, {})
     other = endpoint_create(url=receiver.url.replace("/hook", "/other"), events=["invoice.posted"])
     try:
         receiver.secrets = [live_endpoint.secret, other.secret]
-        make_worker(concurrency=1, CASHSHEET_WEBHOOK_TIMEOUT_S="2", CASHSHEET_WEBHOOK_HANDOFF_S="0.3")
+        make_worker(concurrency=1, CASHSHEET_WEBHOOK_TIMEOUT_S="4", CASHSHEET_WEBHOOK_HANDOFF_S="0.3")
 
         def to_other() -> set[str]:
             with receiver.lock:
@@ -183,10 +183,11 @@ def test_a_hanging_receiver_does_not_hold_up_another(live_endpoint, receiver, ma
             want = {e.id for e in emit(10)}
             started = time.monotonic()
             assert receiver.wait_for(lambda want=want: want <= to_other(), 10)
-            assert time.monotonic() - started < 1.5, "the healthy endpoint waited for the hanging one"
+            # Well under the 4 s the hanging endpoint's requests take.
+            assert time.monotonic() - started < 2.5, "the healthy endpoint waited for the hanging one"
         # The hanging endpoint's attempts are logged as timeouts, not lost.
         assert receiver.wait_for(
-            lambda: DeliveryAttempt.objects.filter(endpoint=live_endpoint, error__startswith="Timed out").exists(), 10
+            lambda: DeliveryAttempt.objects.filter(endpoint=live_endpoint, error__startswith="Timed out").exists(), 15
         )
     finally:
         other.delete()
