@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 
 ROTATION_OVERLAP = timedelta(hours=24)
 ENQUEUE_CHUNK = 50
+BROKER_FAIL_FAST = {"max_retries": 0, "connect_retries_timeout": 1.0, "socket_connect_timeout": 1.0}
 ENDPOINT_FIELDS = frozenset({"url", "description", "events", "active", "api_version"})
 
 
@@ -91,10 +92,17 @@ def deliveries_enqueue(delivery_ids: Iterable[int], *, countdown: float | None =
     from webhooks.tasks import deliver
 
     ids = list(delivery_ids)
+    if not ids:
+        return
     try:
-        # One message per chunk: the worker claims a chunk (plus whatever else is due) in one query.
-        for start in range(0, len(ids), ENQUEUE_CHUNK):
-            deliver.apply_async(args=[ids[start : start + ENQUEUE_CHUNK]], countdown=countdown, retry=False)
+        # Fail fast when Redis is down (kombu's default retries block the caller for seconds): this runs
+        # right after the caller's COMMIT, inside its request.
+        with deliver.app.connection_for_write(transport_options=BROKER_FAIL_FAST) as conn:
+            producer = deliver.app.amqp.Producer(conn)
+            # One message per chunk: the worker claims a chunk (plus whatever else is due) in one query.
+            for start in range(0, len(ids), ENQUEUE_CHUNK):
+                chunk = ids[start : start + ENQUEUE_CHUNK]
+                deliver.apply_async(args=[chunk], countdown=countdown, retry=False, producer=producer)
     except Exception:  # noqa: BLE001 - any broker failure: the rows are committed, the sweep recovers them
         logger.warning("webhook deliveries not queued (broker unavailable?); the sweep will send them", exc_info=True)
 

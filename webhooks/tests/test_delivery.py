@@ -201,3 +201,27 @@ def test_address_is_checked_again_at_delivery(live_endpoint, receiver, make_work
     attempt = DeliveryAttempt.objects.get(event=event)
     assert "must use https" in attempt.error and attempt.response_status is None
     assert receiver.received == []
+
+
+@pytest.fixture
+def broker_down():
+    """Point this process's Celery app at a port nothing listens on (Redis down), then restore it."""
+    from cashsheet.celery import app
+
+    url = app.conf.broker_url
+    app.pool.force_close_all()
+    app._pool = None
+    app.conf.broker_url = "redis://127.0.0.1:9/0"
+    yield
+    app.pool.force_close_all()
+    app._pool = None
+    app.conf.broker_url = url
+
+
+def test_committed_while_redis_is_down_neither_fails_nor_is_lost(live_endpoint, receiver, make_worker, broker_down):
+    started = time.monotonic()
+    (event,) = emit()  # the after-commit hook cannot reach Redis: it logs, the caller's request goes on
+    assert time.monotonic() - started < 5
+    assert Delivery.objects.get(event=event).status == "pending"
+    make_worker()  # the worker reaches Redis: its sweep finds the delivery nobody queued
+    assert receiver.wait_for(lambda: event.id in receiver.event_ids())
