@@ -21,12 +21,26 @@ SILOS = {"alpha": "Alpha Meats", "beta": "Beta Packing", "live": "Live Provision
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """Create the test database and the session silos.
+
+    pytest-django's own fixture creates the database only when a selected test uses `db`; tests that
+    use only `committed` (real processes, concurrency) need it just the same, so it is always created.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
     from silos.api_testing import ensure_silos
 
+    verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
+        db_cfg = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
         ensure_silos(SILOS)
     yield
+    with django_db_blocker.unblock():
+        from django.db import connections
+
+        connections.close_all()
+        teardown_databases(db_cfg, verbosity=verbosity)
 
 
 @pytest.fixture

@@ -234,3 +234,25 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "DocumentStatusEnum": "ledger.models.documents.DocumentStatus",
     "PeriodStatusEnum": "ledger.models.accounts.PeriodStatus",
 }
+
+# --- Webhooks (see docs/webhooks.md) ------------------------------------------------------------------
+# Seconds before attempt 1, 2, ... of a delivery: attempt 1 immediately, then the issue's ~3-day schedule.
+# Tests and benchmarks shorten it through the environment so a retry takes moments.
+CASHSHEET_WEBHOOK_RETRY_DELAYS = [
+    float(s)
+    for s in os.environ.get("CASHSHEET_WEBHOOK_RETRY_DELAYS", "0,5,300,1800,7200,18000,36000,50400,72000,86400").split(
+        ","
+    )
+]
+CASHSHEET_WEBHOOK_TIMEOUT_S = float(os.environ.get("CASHSHEET_WEBHOOK_TIMEOUT_S", "15"))
+CASHSHEET_WEBHOOK_DISABLE_AFTER_S = float(os.environ.get("CASHSHEET_WEBHOOK_DISABLE_AFTER_S", str(5 * 86400)))
+# A pending delivery whose task was sent this long ago and has not run is presumed lost (Redis restart,
+# SIGKILLed worker holding it unacked) and is sent again by the sweep.
+CASHSHEET_WEBHOOK_REQUEUE_AFTER_S = float(os.environ.get("CASHSHEET_WEBHOOK_REQUEUE_AFTER_S", "60"))
+# How long a worker owns a delivery it is sending; after that a crashed worker's delivery is taken over.
+CASHSHEET_WEBHOOK_LEASE_S = float(os.environ.get("CASHSHEET_WEBHOOK_LEASE_S", "60"))
+CASHSHEET_WEBHOOK_SWEEP_S = float(os.environ.get("CASHSHEET_WEBHOOK_SWEEP_S", "10"))
+CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {"task": "webhooks.sweep", "schedule": CASHSHEET_WEBHOOK_SWEEP_S}
+CELERY_BEAT_SCHEDULE["webhooks-purge"] = {"task": "webhooks.purge", "schedule": 3600.0}
+# A task waits this long for its batch; slower requests finish in the background (see webhooks/sender.py).
+CASHSHEET_WEBHOOK_HANDOFF_S = float(os.environ.get("CASHSHEET_WEBHOOK_HANDOFF_S", "1"))
