@@ -3,9 +3,9 @@ from django.apps import AppConfig
 
 class SalesConfig(AppConfig):
     name = "sales"
-    demo_seed_order = 10  # customers first: every later seeder may point at them
 
-    def demo_seed(self, silo) -> str:
-        from sales.demo import seed_customers
+    def demo_steps(self):
+        """Customers first (everything points at them); orders last, once stock and the ledger exist."""
+        from sales.demo import seed_customers, seed_sales_orders
 
-        return seed_customers(silo)
+        return [(10, "sales.customers", seed_customers), (50, "sales.orders", seed_sales_orders)]

@@ -25,6 +25,23 @@ def silo_hook_configs(hook: str) -> list:
     return sorted(found, key=lambda c: (getattr(c, f"{hook}_order", 100), c.label))
 
 
+def demo_seed_steps() -> list[tuple[int, str, object]]:
+    """Every app's demo seeding steps as (order, label, callable(silo)), in order.
+
+    An AppConfig contributes ``demo_seed`` (at ``demo_seed_order``) or, for several steps at different
+    points of the sequence, ``demo_steps()`` returning [(order, label, callable)].
+    """
+    from django.apps import apps
+
+    steps = []
+    for config in apps.get_app_configs():
+        if callable(getattr(config, "demo_steps", None)):
+            steps.extend(config.demo_steps())
+        elif callable(getattr(config, "demo_seed", None)):
+            steps.append((getattr(config, "demo_seed_order", 100), config.label, config.demo_seed))
+    return sorted(steps, key=lambda step: (step[0], step[1]))
+
+
 def silo_template_ensure(*, verbosity: int = 0) -> None:
     """Create and migrate the template schema that new silos are cloned from.
 

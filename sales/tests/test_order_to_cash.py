@@ -9,15 +9,15 @@ from django.utils import timezone
 from inventory.models import Facility, Item, StockBalance
 from ledger.models import JournalEntry
 from sales.models import Customer
-from silos.services import silo_hook_configs
+from silos.services import demo_seed_steps
 from webhooks.models import Event
 
 
 @pytest.fixture
 def demo(silo):
     """The demo seed (every app's demo_seed) inside this test's transaction."""
-    for config in silo_hook_configs("demo_seed"):
-        config.demo_seed(silo)
+    for _, _, seed in demo_seed_steps():
+        seed(silo)
 
 
 def _events(kind: str) -> int:
@@ -108,3 +108,14 @@ def test_order_to_cash(api, demo):
     # The books still balance.
     trial = api.get("/api/v2/reports/trial-balance/").json()
     assert trial["balanced"] is True and trial["totals"]["debit"] == trial["totals"]["credit"]
+
+
+def test_demo_has_orders_in_every_status_and_reseeding_adds_nothing(silo, demo):
+    from sales.demo import seed_sales_orders
+    from sales.models import SalesOrder
+
+    statuses = set(SalesOrder.objects.values_list("status", flat=True))
+    assert statuses == {"draft", "confirmed", "shipped", "invoiced", "cancelled"}
+    count = SalesOrder.objects.count()
+    assert seed_sales_orders(silo) == "0 sales orders created"
+    assert SalesOrder.objects.count() == count

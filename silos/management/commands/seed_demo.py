@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
 from silos.models import Silo
-from silos.services import silo_create, silo_hook_configs
+from silos.services import demo_seed_steps, silo_create
 
 
 class Command(BaseCommand):
@@ -23,8 +23,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"reusing silo {slug} at {silo.host}")
         with schema_context(slug):
-            # Each app seeds its own data through its AppConfig's demo_seed(silo), in demo_seed_order
+            # Each app seeds its own data through its AppConfig (demo_seed or demo_steps), in order
             # (master data before documents). Seeders are idempotent: they create what is missing.
-            for config in silo_hook_configs("demo_seed"):
-                result = config.demo_seed(silo)
-                self.stdout.write(f"  {config.label}: {result}")
+            for _, label, seed in demo_seed_steps():
+                self.stdout.write(f"  {label}: {seed(silo)}")
