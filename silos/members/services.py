@@ -37,3 +37,16 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
     locked.revoked_at = timezone.now()
     locked.save(update_fields=["revoked_at", "updated_at"])
     return locked
+
+
+@transaction.atomic
+def token_set_rate_limit(*, token: ApiToken, per_minute: int | None, burst: int | None) -> ApiToken:
+    """Give one token its own limits; None for a number falls back to the silo's plan (or the defaults)."""
+    for field, value in (("rate_limit_per_minute", per_minute), ("rate_limit_burst", burst)):
+        if value is not None and value <= 0:
+            raise InvalidInput("Must be a positive whole number.", field=field)
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    locked.rate_limit_per_minute = per_minute
+    locked.rate_limit_burst = burst
+    locked.save(update_fields=["rate_limit_per_minute", "rate_limit_burst", "updated_at"])
+    return locked
