@@ -183,7 +183,7 @@ def rate_limit_check(key: str, limits: Limits) -> Decision | None:
         _down_until = now + settings.CASHSHEET_RATELIMIT_RETRY_SECONDS
         if now - _last_logged >= settings.CASHSHEET_RATELIMIT_LOG_EVERY:
             _last_logged = now
-            logger.error("rate limiter: Redis unreachable, serving requests unlimited: %r", exc)
+            logger.error("rate limiter: Redis unreachable, serving requests unlimited: %s: %s", type(exc).__name__, exc)
         return None
 
 
