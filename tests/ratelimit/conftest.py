@@ -43,3 +43,27 @@ def limited_client(client_for, admin_user):
         return client
 
     return _make
+
+
+@pytest.fixture(scope="module")
+def rl_gunicorn(django_db_setup, django_db_blocker):
+    """A real gunicorn with 2 worker processes on the test database.
+
+    Not the root `live_server`: pytest-django's autouse `_live_server_helper` expects its own live_server
+    object whenever a test requests a fixture of that name, and fails on the Gunicorn one.
+    """
+    from cashsheet.testing.servers import Gunicorn
+
+    with django_db_blocker.unblock():
+        server = Gunicorn(workers=2).start(timeout=60)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def api_token(api):
+    """The ApiToken behind the `api` client."""
+    from cashsheet.api.tokens import token_digest
+    from silos.members.models import ApiToken
+
+    return ApiToken.objects.get(digest=token_digest(api.raw_token))

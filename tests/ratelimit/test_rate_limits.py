@@ -15,12 +15,21 @@ def statuses(client, n, path=LIST):
     return [client.get(path).status_code for _ in range(n)]
 
 
-def test_burst_of_150_in_under_a_second_lets_exactly_100_through(api):
-    api.get(LIST)  # warm up the process (first request imports and connects); it counts: 99 left
-    started = time.monotonic()
-    codes = statuses(api, 149)
-    elapsed = time.monotonic() - started
-    assert elapsed < 1.0, f"the burst took {elapsed:.2f}s; the test needs it under a second"
+def test_burst_of_150_in_under_a_second_lets_exactly_100_through(client_for, admin_user):
+    """The API root is the cheapest authenticated request, so 150 fit in a second even on a busy machine.
+
+    If the machine is too loaded to send them within a second (the premise), the burst is retried with a
+    fresh token, at most three times.
+    """
+    for _attempt in range(3):
+        client = client_for(admin_user)
+        client.get("/api/v2/customers/")  # a token lookup and a Redis round trip warm up; it counts: 99 left
+        started = time.monotonic()
+        codes = statuses(client, 149, path="/api/v2/")
+        if time.monotonic() - started < 1.0:
+            break
+    else:
+        pytest.fail("could not send 150 requests within a second in three attempts")
     assert codes.count(200) == 99 and codes.count(429) == 50
     assert codes[:99] == [200] * 99  # the first 100 pass, everything after is refused
 
