@@ -1,0 +1,198 @@
+"""Rate limiter benchmark: the Lua call's latency in process, and one hot token's throughput under wrk.
+
+    DATABASE_URL=... REDIS_URL=... .venv/bin/python bench/ratelimit.py [--runs 20000] [--seconds 10]
+
+1. Latency: RateLimiter.hit (one EVALSHA round trip) against the configured Redis, over many runs, for
+   the accepted path (the sorted set growing to a few thousand entries) and the refused path (a hot token
+   over its limit). Target: p99 under 1 ms with Redis on loopback.
+2. Throughput: gunicorn (2 sync workers) serving GET /api/v2/customers/ to wrk (2 threads, 8 connections)
+   with one token: limiter off, limiter on with limits out of reach, and limiter on at the default
+   1,000/min + 100/s (where the number of 200s must not exceed the limit).
+
+Writes the figures and the command into the "Rate limiter overhead" section of BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cashsheet.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import redis  # noqa: E402
+import requests  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django_tenants.utils import schema_context  # noqa: E402
+
+from cashsheet.api.ratelimit import Limits, RateLimiter  # noqa: E402
+
+SECTION = "## Rate limiter overhead"
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def server_usec() -> tuple[int, int]:
+    """(calls, microseconds) Redis spent in EVALSHA so far: the script's own cost, without the network."""
+    stats = redis.Redis.from_url(settings.CASHSHEET_RATELIMIT_REDIS_URL).info("commandstats").get("cmdstat_evalsha", {})
+    return stats.get("calls", 0), stats.get("usec", 0)
+
+
+def lua_latency(runs: int) -> dict[str, tuple[float, float, float, float]]:
+    """Median, p99 and max in microseconds of one limiter call, and Redis' own time per call, per path."""
+    limiter = RateLimiter(settings.CASHSHEET_RATELIMIT_REDIS_URL)
+    prefix = f"cs:rlbench:{uuid.uuid4().hex[:8]}"
+    out = {}
+    try:
+        for name, limits in {
+            "accepted": Limits(per_minute=10**9, burst=10**9),
+            "refused (hot token over 1,000/min + 100/s)": Limits(per_minute=1000, burst=100),
+        }.items():
+            key = f"{prefix}:{name[:3]}"
+            for _ in range(200):  # warm up: connection, script cache; fills the hot token's burst
+                limiter.hit(key, limits)
+            samples = []
+            calls_before, usec_before = server_usec()
+            for _ in range(runs):
+                started = time.perf_counter_ns()
+                limiter.hit(key, limits)
+                samples.append((time.perf_counter_ns() - started) / 1000)
+            calls, usec = (a - b for a, b in zip(server_usec(), (calls_before, usec_before), strict=True))
+            out[name] = (statistics.median(samples), pct(samples, 99), max(samples), usec / max(1, calls))
+    finally:
+        client = redis.Redis.from_url(settings.CASHSHEET_RATELIMIT_REDIS_URL)
+        keys = list(client.scan_iter(f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    return out
+
+
+def bench_silo() -> tuple[object, object, str]:
+    """The `rlbench` silo with a committed token of its admin (migrating the database if needed)."""
+    from django.contrib.auth import get_user_model
+
+    from silos.api_testing import ensure_silos
+    from silos.members.services import token_create
+
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    silo = ensure_silos({"rlbench": "Rate limit bench"})["rlbench"]
+    with schema_context(silo.schema_name):
+        token, raw = token_create(user=get_user_model().objects.get(username="admin"), name="bench")
+    return silo, token, raw
+
+
+def token_limits(silo, token, per_minute: int | None, burst: int | None) -> None:
+    from silos.members.services import token_set_rate_limit
+
+    with schema_context(silo.schema_name):
+        token_set_rate_limit(token=token, per_minute=per_minute, burst=burst)
+
+
+def wrk(url: str, host: str, raw: str, seconds: int) -> dict[str, float]:
+    cmd = [
+        "wrk", "-t2", "-c8", f"-d{seconds}s", "--latency",
+        "-H", f"Host: {host}", "-H", f"Authorization: Bearer {raw}", f"{url}/api/v2/customers/",
+    ]  # fmt: skip
+    text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    total = int(re.search(r"(\d+) requests in", text).group(1))
+    non2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", text)) else 0
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    distribution = text[text.index("Latency Distribution") :]
+    p50 = re.search(r"50%\s+(\S+)", distribution).group(1)
+    p99 = re.search(r"99%\s+(\S+)", distribution).group(1)
+    return {"total": total, "ok": total - non2xx, "refused": non2xx, "rps": rps, "p50": p50, "p99": p99}
+
+
+def throughput(seconds: int) -> list[tuple[str, dict]]:
+    from cashsheet.testing.servers import Gunicorn, child_env
+
+    silo, token, raw = bench_silo()
+    results = []
+    off = ("limiter off (CASHSHEET_RATELIMIT_ENABLED=0)", "0", (10**8, 10**7))
+    on = ("limiter on, limits out of reach", "1", (10**8, 10**7))
+    # Off and on alternate twice: the machine is shared, and one run each would mostly measure the neighbours.
+    for label, enabled, limits in [off, on, off, on, ("limiter on, default 1,000/min + 100/s", "1", (None, None))]:
+        token_limits(silo, token, *limits)
+        # A fresh budget for each run: the previous run's requests must not count.
+        redis.Redis.from_url(settings.CASHSHEET_RATELIMIT_REDIS_URL).delete(
+            f"{settings.CASHSHEET_RATELIMIT_KEY_PREFIX}:t:{silo.schema_name}:{token.pk}"
+        )
+        server = Gunicorn(workers=2, env=child_env(CASHSHEET_RATELIMIT_ENABLED=enabled, LOG_LEVEL="WARNING"))
+        server.start(timeout=60)
+        try:
+            for _ in range(20):  # warm both workers up (imports, connections) before measuring
+                requests.get(f"{server.url}/api/v2/", headers={"Host": silo.host}, timeout=10)
+            results.append((label, wrk(server.url, silo.host, raw, seconds)))
+        finally:
+            server.stop()
+    return results
+
+
+def write_section(text: str) -> None:
+    path = ROOT / "BENCHMARKS.md"
+    content = path.read_text()
+    start = content.index(SECTION)
+    end = content.find("\n## ", start + len(SECTION))
+    end = len(content) if end == -1 else end + 1
+    content = content[:start] + text.rstrip() + "\n" + ("\n" + content[end:] if end < len(content) else "")
+    path.write_text(content)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--skip-http", action="store_true", help="only the in-process latency")
+    args = parser.parse_args()
+
+    latency = lua_latency(args.runs)
+    lines = [
+        SECTION,
+        "",
+        f"Command: `.venv/bin/python bench/ratelimit.py --runs {args.runs} --seconds {args.seconds}` "
+        f"(Redis {redis.Redis.from_url(settings.CASHSHEET_RATELIMIT_REDIS_URL).info('server')['redis_version']} "
+        f"on loopback, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; machine shared with other builds).",
+        "",
+        f"Limiter latency in process (one EVALSHA of the Lua script, {args.runs} runs each; target p99 < 1 ms):",
+        "",
+        "| path | median | p99 | max | Redis CPU per call |",
+        "|---|---|---|---|---|",
+    ]
+    for name, (median, p99, worst, server) in latency.items():
+        lines.append(f"| {name} | {median:.0f} µs | {p99:.0f} µs | {worst:.0f} µs | {server:.1f} µs |")
+    print("\n".join(lines))
+    if not args.skip_http and shutil.which("wrk"):
+        lines += [
+            "",
+            f"One hot token, GET /api/v2/customers/ on gunicorn (2 sync workers), wrk -t2 -c8 -d{args.seconds}s:",
+            "",
+            "| run | requests | 200 | 429 | req/s | p50 | p99 |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for label, r in throughput(args.seconds):
+            lines.append(
+                f"| {label} | {r['total']} | {r['ok']} | {r['refused']} | {r['rps']:.0f} | {r['p50']} | {r['p99']} |"
+            )
+            print(lines[-1])
+    write_section("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
