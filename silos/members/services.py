@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cashsheet.api.exceptions import Conflict, InvalidInput
 from cashsheet.api.tokens import token_digest, token_generate
-from silos.members.models import ApiToken
+from silos.members.models import ApiToken, IdempotencyRecord
 
 
 @transaction.atomic
@@ -50,3 +50,15 @@ def token_set_rate_limit(*, token: ApiToken, per_minute: int | None, burst: int 
     locked.rate_limit_burst = burst
     locked.save(update_fields=["rate_limit_per_minute", "rate_limit_burst", "updated_at"])
     return locked
+
+
+def idempotency_records_purge(*, batch_size: int = 5000) -> int:
+    """Delete the current silo's expired Idempotency-Key outcomes, in batches; returns how many went."""
+    deleted = 0
+    while True:
+        ids = list(
+            IdempotencyRecord.objects.filter(expires_at__lte=timezone.now()).values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return deleted
+        deleted += IdempotencyRecord.objects.filter(pk__in=ids).delete()[0]

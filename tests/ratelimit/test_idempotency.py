@@ -197,3 +197,24 @@ def test_retry_while_the_first_request_is_still_running_is_409(committed):
     assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
     assert again.json()["id"] == first_result["response"].json()["id"]
     assert Customer.objects.filter(code=code).count() == 1
+
+
+def test_outcomes_are_kept_24_hours_then_purged(api):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from silos.members.models import IdempotencyRecord
+    from silos.members.tasks import idempotency_records_purge_all
+
+    key = str(uuid.uuid4())
+    body = {"code": unique("IDEM"), "name": "Kept"}
+    assert post(api, body, key).status_code == 201
+    record = IdempotencyRecord.objects.get(key=key)
+    assert timedelta(hours=23, minutes=59) < record.expires_at - timezone.now() <= timedelta(hours=24)
+    idempotency_records_purge_all()
+    assert post(api, body, key)["Idempotent-Replayed"] == "true"  # still within 24 h
+
+    IdempotencyRecord.objects.filter(pk=record.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert idempotency_records_purge_all() >= 1
+    assert not IdempotencyRecord.objects.filter(pk=record.pk).exists()
