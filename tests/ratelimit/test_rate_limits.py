@@ -170,3 +170,19 @@ def test_limiter_headers_never_promise_more_than_the_limit(api):
 
 def test_limits_dataclass_is_what_the_policy_header_describes():
     assert Limits(per_minute=1000, burst=100) == Limits(1000, 100)
+
+
+def test_headers_on_a_server_error(api):
+    """A view that crashes is turned into the JSON 500 inside the middleware chain; the limiter still stamps it."""
+    from django.core.handlers.exception import convert_exception_to_response
+    from django.test import RequestFactory
+
+    from cashsheet.api.ratelimit import RateLimitMiddleware
+
+    def crashing_view(request):
+        raise RuntimeError("boom")
+
+    request = RequestFactory().get(LIST, HTTP_HOST=connection.tenant.host, HTTP_AUTHORIZATION=f"Bearer {api.raw_token}")
+    response = RateLimitMiddleware(convert_exception_to_response(crashing_view))(request)
+    assert response.status_code == 500 and response["Content-Type"] == "application/json"
+    assert all(h in response for h in HEADERS) and response["X-RateLimit-Remaining"] == "99"
