@@ -15,23 +15,46 @@ def statuses(client, n, path=LIST):
     return [client.get(path).status_code for _ in range(n)]
 
 
-def test_burst_of_150_in_under_a_second_lets_exactly_100_through(client_for, admin_user):
-    """The API root is the cheapest authenticated request, so 150 fit in a second even on a busy machine.
+def timed_statuses(client, n, path):
+    """[(sent, received, status)] with monotonic times: Redis counts each request somewhere in between."""
+    out = []
+    for _ in range(n):
+        sent = time.monotonic()
+        status = client.get(path).status_code
+        out.append((sent, time.monotonic(), status))
+    return out
 
-    If the machine is too loaded to send them within a second (the premise), the burst is retried with a
-    fresh token, at most three times.
+
+def check_rolling_second(timeline, burst):
+    """Each answer must be the one the rolling-second rule allows, whatever the machine's speed.
+
+    A request is surely refused if `burst` earlier accepted requests were surely within the second before it,
+    and surely accepted if fewer than `burst` could have been.
     """
-    for _attempt in range(3):
-        client = client_for(admin_user)
-        client.get("/api/v2/customers/")  # a token lookup and a Redis round trip warm up; it counts: 99 left
-        started = time.monotonic()
-        codes = statuses(client, 149, path="/api/v2/")
-        if time.monotonic() - started < 1.0:
-            break
-    else:
-        pytest.fail("could not send 150 requests within a second in three attempts")
-    assert codes.count(200) == 99 and codes.count(429) == 50
-    assert codes[:99] == [200] * 99  # the first 100 pass, everything after is refused
+    accepted = []
+    for sent, received, status in timeline:
+        surely_in_window = sum(1 for a_sent, _ in accepted if a_sent > received - 1.0)
+        maybe_in_window = sum(1 for _, a_received in accepted if a_received > sent - 1.0)
+        if maybe_in_window < burst:
+            assert status == 200, (sent, maybe_in_window)
+        if surely_in_window >= burst:
+            assert status == 429, (sent, surely_in_window)
+        if status == 200:
+            accepted.append((sent, received))
+
+
+def test_burst_of_150_in_under_a_second_lets_exactly_100_through(api):
+    """150 requests as fast as the in-process client goes (the API root is the cheapest authenticated one).
+
+    On a quiet machine they take well under a second and exactly 100 pass. On a loaded machine the burst may
+    take longer; then the exact rolling-second rule is still checked request by request.
+    """
+    timeline = timed_statuses(api, 150, "/api/v2/")
+    check_rolling_second(timeline, burst=100)
+    codes = [status for _, _, status in timeline]
+    assert codes[:100] == [200] * 100
+    if timeline[-1][1] - timeline[0][0] < 1.0:
+        assert codes.count(200) == 100 and codes.count(429) == 50
 
 
 def test_headers_on_every_kind_of_response(limited_client):
