@@ -241,6 +241,10 @@ CASHSHEET_RATELIMIT_RETRY_SECONDS = float(os.environ.get("CASHSHEET_RATELIMIT_RE
 CASHSHEET_RATELIMIT_LOG_EVERY = 60
 CASHSHEET_IDEMPOTENCY_MODEL = "members.IdempotencyRecord"
 CASHSHEET_IDEMPOTENCY_TTL_HOURS = 24
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "cashsheet.api.ratelimit.openapi_postprocess",
+]
 CELERY_BEAT_SCHEDULE["idempotency-records-purge"] = {
     "task": "silos.members.tasks.idempotency_records_purge_all",
     "schedule": 3600.0,

@@ -266,3 +266,76 @@ class RateLimitMiddleware:
             for name, value in decision.headers().items():
                 response[name] = value
         return response
+
+
+# --- OpenAPI: what every operation's documentation says about limits and Idempotency-Key -------------------
+
+_HEADER_DOCS = {
+    "X-RateLimit-Limit": "Requests allowed per rolling minute for this token.",
+    "X-RateLimit-Remaining": "Requests that can be sent right now without a 429 (the smaller of the minute's and "
+    "the burst's remainders).",
+    "X-RateLimit-Reset": "Unix timestamp (seconds) at which X-RateLimit-Remaining next grows.",
+    "RateLimit-Policy": 'IETF policies, e.g. `"burst";q=100;w=1, "minute";q=1000;w=60`.',
+    "RateLimit": 'IETF state per policy, e.g. `"burst";r=97;t=1, "minute";r=997;t=60`.',
+}
+_IDEMPOTENCY_PARAMETER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "example": "5b0a6a4e-8f1e-4d8e-9a57-0c1f3f2e7a10",
+    "description": "Makes a retry safe: a 2xx answer is kept 24 h per token and replayed to a retry with the same "
+    "key, method, path and body (`Idempotent-Replayed: true`). Same key, different request → 422; "
+    "a retry while the first is still running → 409.",
+}
+
+
+def _error_response(description: str, example: dict, headers: dict | None = None) -> dict:
+    response = {"description": description, "content": {"application/json": {"schema": {"type": "object"}}}}
+    response["content"]["application/json"]["examples"] = {"error": {"value": example}}
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+def openapi_postprocess(result, generator, request, public):
+    """drf-spectacular hook: rate-limit headers and 429 on every operation; Idempotency-Key on POST/PATCH."""
+    components = result.setdefault("components", {})
+    components.setdefault("headers", {}).update(
+        {
+            name: {"description": text, "schema": {"type": "integer" if name.startswith("X-") else "string"}}
+            for name, text in _HEADER_DOCS.items()
+        }
+    )
+    refs = {name: {"$ref": f"#/components/headers/{name}"} for name in _HEADER_DOCS}
+    too_many = _error_response(
+        "Rate limit exceeded.",
+        error_body(
+            429,
+            "rate_limited",
+            "Rate limit exceeded (100 requests per second, 1000 per minute). Retry after 1 seconds.",
+            retry_after=1,
+        ),
+        {**refs, "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}},
+    )
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for response in operation["responses"].values():
+                response.setdefault("headers", {}).update(refs)
+            operation["responses"].setdefault("429", too_many)
+            if method in ("post", "patch"):
+                operation.setdefault("parameters", []).append(_IDEMPOTENCY_PARAMETER)
+                operation["responses"].setdefault(
+                    "422",
+                    _error_response(
+                        "The Idempotency-Key was already used for a different request.",
+                        error_body(
+                            422,
+                            "idempotency_key_reused",
+                            "This Idempotency-Key was already used for a different request.",
+                        ),
+                    ),
+                )
+    return result

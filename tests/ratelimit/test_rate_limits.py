@@ -209,3 +209,30 @@ def test_headers_on_a_server_error(api):
     response = RateLimitMiddleware(convert_exception_to_response(crashing_view))(request)
     assert response.status_code == 500 and response["Content-Type"] == "application/json"
     assert all(h in response for h in HEADERS) and response["X-RateLimit-Remaining"] == "99"
+
+
+def test_the_token_is_looked_up_once_per_request_and_last_used_at_still_recorded(api, api_token):
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    assert api_token.last_used_at is None
+    with CaptureQueriesContext(conn) as queries:
+        assert api.get(LIST).status_code == 200
+    token_lookups = [q["sql"] for q in queries.captured_queries if 'FROM "members_apitoken"' in q["sql"]]
+    assert len(token_lookups) == 1
+    api_token.refresh_from_db()
+    assert api_token.last_used_at is not None
+
+
+def test_openapi_documents_limits_and_idempotency_key(api):
+    from openapi_spec_validator import validate
+
+    schema = api.get("/api/v2/openapi.json").json()
+    validate(schema)
+    create = schema["paths"]["/api/v2/customers/"]["post"]
+    assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in create["parameters"])
+    assert {"201", "422", "429"} <= set(create["responses"])
+    assert "X-RateLimit-Remaining" in create["responses"]["201"]["headers"]
+    listing = schema["paths"]["/api/v2/customers/"]["get"]
+    assert "429" in listing["responses"]
+    assert not any(p["name"] == "Idempotency-Key" for p in listing.get("parameters", []))
