@@ -228,9 +228,10 @@ CASHSHEET_RATELIMIT_ENABLED = env_bool("CASHSHEET_RATELIMIT_ENABLED", True)
 CASHSHEET_RATELIMIT_REDIS_URL = os.environ.get("CASHSHEET_RATELIMIT_REDIS_URL", REDIS_URL)
 CASHSHEET_RATELIMIT_REDIS_TIMEOUT = float(os.environ.get("CASHSHEET_RATELIMIT_REDIS_TIMEOUT", "0.25"))
 CASHSHEET_RATELIMIT_KEY_PREFIX = os.environ.get("CASHSHEET_RATELIMIT_KEY_PREFIX", "cs:rl")
-# Per token, unless the silo's plan or the token carries its own numbers (the help page's figures).
-CASHSHEET_RATELIMIT_PER_MINUTE = 1000
-CASHSHEET_RATELIMIT_BURST = 100
+# Per token, unless the silo's plan or the token carries its own numbers: the help page's figures.
+# (Overridable for load tests and CI runs that share one token across many tests.)
+CASHSHEET_RATELIMIT_PER_MINUTE = int(os.environ.get("CASHSHEET_RATELIMIT_PER_MINUTE", "1000"))
+CASHSHEET_RATELIMIT_BURST = int(os.environ.get("CASHSHEET_RATELIMIT_BURST", "100"))
 # Requests without a valid token, per client address: lower, so guessing tokens is slow.
 CASHSHEET_RATELIMIT_ANON_PER_MINUTE = int(os.environ.get("CASHSHEET_RATELIMIT_ANON_PER_MINUTE", "300"))
 CASHSHEET_RATELIMIT_ANON_BURST = int(os.environ.get("CASHSHEET_RATELIMIT_ANON_BURST", "30"))

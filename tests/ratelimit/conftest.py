@@ -18,6 +18,12 @@ def rl_prefix(settings):
     prefix = f"cs:rltest:{uuid.uuid4().hex[:10]}"
     url = settings.CASHSHEET_RATELIMIT_REDIS_URL  # a test may point the limiter elsewhere
     settings.CASHSHEET_RATELIMIT_KEY_PREFIX = prefix
+    # The help page's numbers, whatever the environment raised them to for other suites.
+    settings.CASHSHEET_RATELIMIT_PER_MINUTE = 1000
+    settings.CASHSHEET_RATELIMIT_BURST = 100
+    settings.CASHSHEET_RATELIMIT_ANON_PER_MINUTE = 300
+    settings.CASHSHEET_RATELIMIT_ANON_BURST = 30
+    settings.CASHSHEET_RATELIMIT_ENABLED = True
     reset_failure_state()
     SiloMiddleware.forget()
     yield prefix
