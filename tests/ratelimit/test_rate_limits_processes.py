@@ -44,9 +44,15 @@ def test_four_processes_sharing_one_token_get_exactly_the_minute_limit(api_token
 
 
 def test_four_processes_sharing_one_token_get_exactly_the_burst(api_token):
-    key = token_key(schema="alpha", token_id=api_token.pk)
-    total, elapsed = run_processes(key, Limits(per_minute=100_000, burst=100), processes=4, attempts=60)
-    assert elapsed < 1.0, f"the burst took {elapsed:.2f}s"
+    # 240 script calls take a few milliseconds; on a badly overloaded machine the attempt is repeated with a
+    # fresh key, because past one second the rolling window rightly lets more through.
+    for attempt in range(3):
+        key = token_key(schema="alpha", token_id=api_token.pk) + f":{attempt}"
+        total, elapsed = run_processes(key, Limits(per_minute=100_000, burst=100), processes=4, attempts=60)
+        if elapsed < 1.0:
+            break
+    else:
+        pytest.fail(f"4 processes could not send 240 limiter calls within a second ({elapsed:.2f}s)")
     assert total == 100
 
 
