@@ -50,6 +50,11 @@ def test_platform_admin_edits_a_plan_on_the_public_host(db):
     client = Client(HTTP_HOST="localhost")
     client.force_login(admin)
     assert client.get("/admin/silos/silo/").status_code == 200
+    from silos.models import Silo
+
+    alpha = Silo.objects.get(schema_name="alpha")
+    page = client.get(f"/admin/silos/silo/{alpha.pk}/change/")
+    assert page.status_code == 200 and b'name="plan"' in page.content
     response = client.post(
         f"/admin/silos/plan/{plan.pk}/change/",
         {"name": plan.name, "requests_per_minute": 5000, "burst_per_second": 300},
