@@ -168,7 +168,8 @@ def main() -> None:
         "",
         f"Command: `.venv/bin/python bench/ratelimit.py --runs {args.runs} --seconds {args.seconds}` "
         f"(Redis {redis.Redis.from_url(settings.CASHSHEET_RATELIMIT_REDIS_URL).info('server')['redis_version']} "
-        f"on loopback, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; machine shared with other builds).",
+        f"on loopback, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; 2 cores shared with other builds, "
+        f"load average {os.getloadavg()[0]:.1f} at the start).",
         "",
         f"Limiter latency in process (one EVALSHA of the Lua script, {args.runs} runs each; target p99 < 1 ms):",
         "",
