@@ -218,3 +218,67 @@ def test_outcomes_are_kept_24_hours_then_purged(api):
     IdempotencyRecord.objects.filter(pk=record.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert idempotency_records_purge_all() >= 1
     assert not IdempotencyRecord.objects.filter(pk=record.pk).exists()
+
+
+def test_a_worker_killed_mid_request_does_not_strand_its_key(rl_gunicorn, committed):
+    """SIGKILL the gunicorn workers while the first request is inside the database: its transaction is rolled
+    back and its lock released with its connection, so the retry runs afresh and creates the record once."""
+    import psutil
+    import requests
+    from django.db import transaction
+
+    raw = _live_token(committed)
+    code = unique("CRASH")
+    key = str(uuid.uuid4())
+    url = f"{rl_gunicorn.url}{LIST}"
+    headers = {"Host": committed.host, "Authorization": f"Bearer {raw}", "Idempotency-Key": key}
+    blocker_holds, release = threading.Event(), threading.Event()
+    first_outcome = {}
+
+    def blocker():
+        try:
+            connection.set_tenant(committed)
+            with transaction.atomic():
+                Customer.objects.create(code=code, name="Blocker")
+                blocker_holds.set()
+                release.wait(20)
+                transaction.set_rollback(True)
+        finally:
+            connection.close()
+
+    def first():
+        try:
+            first_outcome["status"] = requests.post(url, json={"code": code, "name": "A"}, headers=headers).status_code
+        except requests.ConnectionError as exc:
+            first_outcome["error"] = exc
+
+    threads = [threading.Thread(target=blocker), threading.Thread(target=first)]
+    threads[0].start()
+    assert blocker_holds.wait(10)
+    threads[1].start()
+    with connection.cursor() as cursor:
+        for _ in range(200):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                break
+            threading.Event().wait(0.05)
+    for worker in psutil.Process(rl_gunicorn.proc.pid).children():
+        worker.kill()  # the first request dies inside its transaction; gunicorn starts new workers
+    release.set()
+    threads[0].join(20)
+    threads[1].join(20)
+    assert "error" in first_outcome, first_outcome  # the client saw the crash: it will retry
+
+    deadline = threading.Event()
+    for _ in range(100):  # 409 until PostgreSQL has noticed the dead connection and released its lock
+        retry = requests.post(url, json={"code": code, "name": "A"}, headers=headers, timeout=10)
+        if retry.status_code != 409:
+            break
+        deadline.wait(0.1)
+    assert retry.status_code == 201, retry.text
+    assert "Idempotent-Replayed" not in retry.headers
+    assert Customer.objects.filter(code=code).count() == 1
+    again = requests.post(url, json={"code": code, "name": "A"}, headers=headers, timeout=10)
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
