@@ -90,7 +90,7 @@ class Gunicorn:
             try:
                 if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                     return self
-            except (requests.ConnectionError, requests.Timeout):  # workers still booting on a busy machine
+            except requests.ConnectionError:
                 time.sleep(0.1)
         raise RuntimeError(f"gunicorn did not answer in {timeout}s: {self.log_path.read_text()[-2000:]}")
 
