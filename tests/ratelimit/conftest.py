@@ -61,9 +61,23 @@ def rl_gunicorn(django_db_setup, django_db_blocker):
     from cashsheet.testing.servers import Gunicorn
 
     with django_db_blocker.unblock():
-        server = Gunicorn(workers=2).start(timeout=60)
+        server = start_gunicorn(Gunicorn)
     yield server
     server.stop()
+
+
+def start_gunicorn(factory, attempts: int = 3, **kwargs):
+    """Start a Gunicorn, retrying on a busy machine; a failed start never leaves a server behind."""
+    import requests
+
+    for attempt in range(attempts):
+        server = factory(workers=2, **kwargs)
+        try:
+            return server.start(timeout=60)
+        except (RuntimeError, requests.RequestException):
+            server.stop()
+            if attempt == attempts - 1:
+                raise
 
 
 @pytest.fixture
