@@ -143,6 +143,7 @@ def wrk(url: str, host: str, raw: str, seconds: int) -> dict[str, float]:
 
 
 def throughput(seconds: int) -> list[tuple[str, dict]]:
+    from cashsheet.testing.patient import gunicorn_start_patiently
     from cashsheet.testing.servers import Gunicorn, child_env
 
     silo, token, raw = bench_silo()
@@ -156,7 +157,9 @@ def throughput(seconds: int) -> list[tuple[str, dict]]:
         redis.Redis.from_url(settings.CASHSHEET_RATELIMIT_REDIS_URL).delete(
             f"{settings.CASHSHEET_RATELIMIT_KEY_PREFIX}:t:{silo.schema_name}:{token.pk}"
         )
-        server = start_gunicorn(Gunicorn, env=child_env(CASHSHEET_RATELIMIT_ENABLED=enabled, LOG_LEVEL="WARNING"))
+        server = gunicorn_start_patiently(
+            Gunicorn(workers=2, env=child_env(CASHSHEET_RATELIMIT_ENABLED=enabled, LOG_LEVEL="WARNING"))
+        )
         try:
             for _ in range(20):  # warm both workers up (imports, connections) before measuring
                 requests.get(f"{server.url}/api/v2/", headers={"Host": silo.host}, timeout=10)
@@ -164,18 +167,6 @@ def throughput(seconds: int) -> list[tuple[str, dict]]:
         finally:
             server.stop()
     return results
-
-
-def start_gunicorn(factory, attempts: int = 3, **kwargs):
-    """Start a Gunicorn, retrying on a busy machine; a failed start never leaves a server behind."""
-    for attempt in range(attempts):
-        server = factory(workers=2, **kwargs)
-        try:
-            return server.start(timeout=60)
-        except (RuntimeError, requests.RequestException):
-            server.stop()
-            if attempt == attempts - 1:
-                raise
 
 
 def write_section(text: str) -> None:

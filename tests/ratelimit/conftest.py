@@ -58,26 +58,13 @@ def rl_gunicorn(django_db_setup, django_db_blocker):
     Not the root `live_server`: pytest-django's autouse `_live_server_helper` expects its own live_server
     object whenever a test requests a fixture of that name, and fails on the Gunicorn one.
     """
+    from cashsheet.testing.patient import gunicorn_start_patiently
     from cashsheet.testing.servers import Gunicorn
 
     with django_db_blocker.unblock():
-        server = start_gunicorn(Gunicorn)
+        server = gunicorn_start_patiently(Gunicorn(workers=2))
     yield server
     server.stop()
-
-
-def start_gunicorn(factory, attempts: int = 3, **kwargs):
-    """Start a Gunicorn, retrying on a busy machine; a failed start never leaves a server behind."""
-    import requests
-
-    for attempt in range(attempts):
-        server = factory(workers=2, **kwargs)
-        try:
-            return server.start(timeout=60)
-        except (RuntimeError, requests.RequestException):
-            server.stop()
-            if attempt == attempts - 1:
-                raise
 
 
 @pytest.fixture
