@@ -236,3 +236,15 @@ def test_openapi_documents_limits_and_idempotency_key(api):
     listing = schema["paths"]["/api/v2/customers/"]["get"]
     assert "429" in listing["responses"]
     assert not any(p["name"] == "Idempotency-Key" for p in listing.get("parameters", []))
+
+
+def test_public_host_api_404_is_limited_per_address(api, settings):
+    """There is no API on the public host; its JSON 404 still carries the headers, counted per address."""
+    from rest_framework.test import APIClient
+
+    settings.CASHSHEET_RATELIMIT_ANON_PER_MINUTE = 7
+    client = APIClient(HTTP_HOST="localhost", REMOTE_ADDR="192.0.2.77")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api.raw_token}")  # a silo's token means nothing here
+    response = client.get(LIST)
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    assert response["X-RateLimit-Limit"] == "7" and response["X-RateLimit-Remaining"] == "6"
