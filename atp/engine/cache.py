@@ -8,6 +8,7 @@ row locks runs while `_LOCK` is held, so the two kinds of lock cannot deadlock.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ from atp.selectors import Network
 
 _LOCK = threading.RLock()
 PREPARE_TIME_LIMIT_S = 30.0
+# The watermarks can miss a change in one race (a posting whose ids or timestamps are older than a concurrent
+# one's, committing later); reloading the position at least this often bounds how long such a miss lasts.
+POSITION_MAX_AGE_S = 5.0
 
 
 @dataclass
@@ -110,7 +114,8 @@ class Session:
         if model is None:
             model = AtpModel(state.network, set(family), self.days)
             state.models[family] = model
-        if fresh or model.position_mark != self.position_mark:
+        stale = time.monotonic() - model.position_loaded > POSITION_MAX_AGE_S
+        if fresh or stale or model.position_mark != self.position_mark:
             with _snapshot():
                 position = selectors.position_load(item_ids=set(family), today=self.today, days=self.days)
             model.position_apply(position, self.position_mark)
