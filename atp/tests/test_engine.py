@@ -217,3 +217,13 @@ def test_the_cached_model_follows_new_lanes_stock_and_releases(net):
     assert check(net, a, x, 400, 3).available_lb == Decimal("200.00")
     services.atp_release(source_type="sales_order_line", source_ids=[1])
     assert check(net, a, x, 400, 3).result == "feasible"
+
+
+def test_earliest_full_date_far_away_and_never(net):
+    a = net.facility()
+    x = net.item(price="8.00")
+    net.stock(a, x, 100)
+    net.stock(a, x, 300, day=37)  # a receipt in transit
+    assert check(net, a, x, 400, 1).earliest_date_full == net.day(37)
+    never = check(net, a, x, 500, 1)
+    assert never.result == "partial" and never.earliest_date_full is None
