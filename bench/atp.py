@@ -177,15 +177,17 @@ def http_bench(server, silo, s: dict, horizon: int, n: int) -> dict:
 
     cold = []
     # Warm-up: every family on both workers. The socket hands requests to whichever worker accepts first, so
-    # repeat rounds over all families until one round has no model build in it (or 20 rounds).
-    for _ in range(20):
+    # repeat rounds over all families until three rounds in a row have no model build in them (or 30 rounds).
+    quiet = 0
+    for _ in range(30):
         round_ms = []
         for fam in range(n_fam):
             b = body()
             b["imps_code"] = s["items"][fam * FAMILY]["code"]
             round_ms.append(post(b)[0])
         cold.extend(round_ms)
-        if max(round_ms) < 100:
+        quiet = quiet + 1 if max(round_ms) < 100 else 0
+        if quiet == 3:
             break
     # The floor on this machine at this moment: the same server answering an authenticated one-row list.
     floor = []
