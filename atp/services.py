@@ -94,6 +94,15 @@ def _validate(*, quantity_lb: Decimal, delivery_date: dt.date, prefix: str = "")
     return (delivery_date - today).days
 
 
+def _known(session, *, item: Item, facility: Facility, prefix: str = "") -> None:
+    """An inactive item or facility has no place in the LP: refuse it by name rather than fail inside."""
+    item_ok, facility_ok = session.knows(item_id=item.id, facility_id=facility.id)
+    if not item_ok:
+        raise InvalidInput(f"Item {item.imps_code!r} is inactive or unknown.", field=f"{prefix}imps_code")
+    if not facility_ok:
+        raise InvalidInput(f"Facility {facility.code!r} is inactive or unknown.", field=f"{prefix}facility_id")
+
+
 def _unavailable(exc: Exception) -> ServiceUnavailable:
     if isinstance(exc, SolverFailure) and exc.timed_out:
         return ServiceUnavailable(
@@ -179,6 +188,7 @@ def atp_check(*, facility: Facility, item: Item, quantity_lb: Decimal, delivery_
     quantity = float(quantity_lb)
     try:
         with cache.session(lock_timeout_s=max(1.0, 10 * limit)) as session:
+            _known(session, item=item, facility=facility)
             model = session.model(item.id)
             # Tier 1 first (a basis solve inside the baseline's ranges), the warm re-solve otherwise.
             solve = model.lookup(item.id, facility.id, day, quantity) or model.solve(
@@ -260,6 +270,8 @@ def atp_allocate(*, lines: list[AllocationRequest], source_type: str = "sales_or
     limit = _time_limit_s()
     try:
         with cache.session(lock_timeout_s=max(1.0, 10 * limit)) as session:
+            for n, line in enumerate(lines):
+                _known(session, item=line.item, facility=line.facility, prefix=f"lines.{n}.")
             family_items = set().union(*(session.family(line.item.id) for line in lines))
     except TimeoutError as exc:
         raise _unavailable(exc) from exc

@@ -100,6 +100,11 @@ class Session:
             _SILOS[self.schema] = state
         return state
 
+    def knows(self, *, item_id: int, facility_id: int) -> tuple[bool, bool]:
+        """Whether the item and the facility are active in the loaded network (else a model cannot hold them)."""
+        network = self._state().network
+        return item_id in network.items, any(f.id == facility_id for f in network.facilities)
+
     def family(self, item_id: int) -> frozenset[int]:
         return self._state().family_of.get(item_id, frozenset({item_id}))
 
