@@ -143,6 +143,34 @@ def session(*, lock_timeout_s: float = 5.0) -> Iterator[Session]:
         _LOCK.release()
 
 
+def prepare_next(*, budget: int = 1) -> int:
+    """Build or refresh up to `budget` item families that the next checks would otherwise prepare in-request.
+
+    Called after a response has been sent (the check view's closer), so the first check of a family in a
+    worker, or the first after stock or commitments moved, finds its model and price table ready. Returns
+    how many were prepared. Never waits for the engine: if it is busy, there is nothing to do now.
+    """
+    structure_mark, position_mark = selectors.watermarks()
+    if not _LOCK.acquire(blocking=False):
+        return 0
+    try:
+        session = Session(structure_mark, position_mark)
+        state = session._state()
+        done = 0
+        for family in dict.fromkeys(state.family_of.values()):
+            model = state.models.get(family)
+            fresh = model is not None and model.position_mark == position_mark and model.table is not None
+            if fresh:
+                continue
+            session.model(next(iter(family)))
+            done += 1
+            if done >= budget:
+                break
+        return done
+    finally:
+        _LOCK.release()
+
+
 def clear() -> None:
     """Forget every model (tests that change the clock or the horizon)."""
     with _LOCK:
