@@ -156,6 +156,8 @@ def _earliest_full(model: AtpModel, item: int, facility: int, day: int, quantity
     time away) and then bisect the last step: about 2*log2(distance) solves, never more than 2*log2(horizon)."""
 
     def full(t: int) -> bool:
+        if model.lookup(item, facility, t, quantity, detail=False) is not None:
+            return True  # inside the price table's range: full, without a solve
         solve = model.solve(item, facility, t, quantity, limit, detail=False, price=False)
         return solve.served >= quantity - FULL_TOLERANCE_LB
 
@@ -204,7 +206,9 @@ def atp_check(*, facility: Facility, item: Item, quantity_lb: Decimal, delivery_
                     if other == facility.id:
                         continue
                     # Probes: a partial alternative is not priced (one solve each, not two).
-                    alt = model.solve(item.id, other, day, quantity, limit, detail=False, price=False)
+                    alt = model.lookup(item.id, other, day, quantity, detail=False) or model.solve(
+                        item.id, other, day, quantity, limit, detail=False, price=False
+                    )
                     alternatives.append(
                         {
                             "facility_id": model.fac_code[other],

@@ -286,7 +286,7 @@ class AtpModel:
                     )
         return elapsed
 
-    def lookup(self, item: int, facility: int, day: int, quantity: float) -> Solve | None:
+    def lookup(self, item: int, facility: int, day: int, quantity: float, *, detail: bool = True) -> Solve | None:
         """Tier 1: answer from the baseline's prices when the request stays inside its row's range, else None.
 
         Inside the range the baseline's basis stays optimal with the delivery at `quantity` (it enters at its
@@ -304,6 +304,8 @@ class AtpModel:
         marginal = -float(duals[b])
         if abs(marginal) >= M / 10:
             return None
+        if not detail:  # a probe: the range alone proves the full quantity can be served at this price
+            return Solve(quantity, marginal, [], (time.perf_counter() - started) * 1000, from_table=True)
         unit = np.zeros(self.ht.getNumRow())
         unit[b] = 1.0
         status, z = self.ht.getBasisSolve(unit)
