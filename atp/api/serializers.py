@@ -1,0 +1,139 @@
+"""ATP request/response shapes. The check endpoint answers numbers (the help page's example), not strings."""
+
+from rest_framework import serializers
+
+from atp import selectors
+from atp.models import AtpCheck, LpRun
+from atp.services import MAX_QUANTITY_LB
+from cashsheet.api.exceptions import InvalidInput
+from cashsheet.api.serializers import ResourceSerializer
+
+
+class AtpCheckRequestSerializer(serializers.Serializer):
+    facility_id = serializers.CharField(max_length=20, help_text="The facility code, e.g. BLYTHE.")
+    imps_code = serializers.CharField(max_length=16, help_text="The item's USDA IMPS code, e.g. 112A.")
+    quantity_lb = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, max_value=MAX_QUANTITY_LB, help_text="lb, > 0."
+    )
+    delivery_date = serializers.DateField(help_text="From today to today + the silo's ATP horizon.")
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+        return super().to_internal_value(data)
+
+    def validate_quantity_lb(self, value):
+        if value <= 0:
+            raise serializers.ValidationError("Must be greater than 0.")
+        return value
+
+    def validate(self, attrs):
+        facility, item = selectors.check_targets(facility_code=attrs["facility_id"], imps_code=attrs["imps_code"])
+        if facility is None:
+            raise InvalidInput(f"Unknown or inactive facility {attrs['facility_id']!r}.", field="facility_id")
+        if item is None:
+            raise InvalidInput(f"Unknown or inactive IMPS code {attrs['imps_code']!r}.", field="imps_code")
+        return {**attrs, "facility": facility, "item": item}
+
+
+def _number(**kwargs):
+    return serializers.DecimalField(max_digits=14, coerce_to_string=False, **kwargs)
+
+
+class AtpCutSerializer(serializers.Serializer):
+    pattern = serializers.CharField()
+    input_imps_code = serializers.CharField()
+    input_lb = _number(decimal_places=2)
+    output_lb = _number(decimal_places=2)
+
+
+class AtpTransferSerializer(serializers.Serializer):
+    from_facility = serializers.CharField()
+    to_facility = serializers.CharField()
+    imps_code = serializers.CharField()
+    lb = _number(decimal_places=2)
+    lead_time_days = serializers.IntegerField()
+    cost_per_lb = _number(decimal_places=4)
+
+
+class AtpSourceSerializer(serializers.Serializer):
+    facility_id = serializers.CharField()
+    lb = _number(decimal_places=2)
+    on_hand_lb = _number(decimal_places=2)
+    cut = AtpCutSerializer(many=True)
+    transfers = AtpTransferSerializer(many=True)
+
+
+class AtpAlternativeSerializer(serializers.Serializer):
+    facility_id = serializers.CharField()
+    available_lb = _number(decimal_places=2)
+    marginal_price_per_lb = _number(decimal_places=4, allow_null=True)
+
+
+class AtpCheckResponseSerializer(serializers.Serializer):
+    check_id = serializers.UUIDField()
+    result = serializers.ChoiceField(choices=["feasible", "partial", "infeasible"])
+    facility_id = serializers.CharField()
+    imps_code = serializers.CharField()
+    quantity_lb = _number(decimal_places=2)
+    delivery_date = serializers.DateField()
+    available_lb = _number(decimal_places=2)
+    marginal_price_per_lb = _number(decimal_places=4, allow_null=True)
+    source_facility = serializers.CharField(allow_null=True)
+    solver_latency_ms = _number(decimal_places=2)
+    answered_from = serializers.ChoiceField(
+        choices=["table", "lp"], help_text="`table`: the published price table (tier 1); `lp`: a warm re-solve."
+    )
+    sources = AtpSourceSerializer(many=True)
+    earliest_date_full = serializers.DateField(allow_null=True, required=False)
+    alternatives = AtpAlternativeSerializer(many=True, required=False)
+
+
+class LpRunSerializer(ResourceSerializer):
+    class Meta:
+        model = LpRun
+        fields = [
+            "id",
+            "status",
+            "horizon_days",
+            "objective",
+            "duration_ms",
+            "error",
+            "started_at",
+            "finished_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class LpRunDetailSerializer(LpRunSerializer):
+    class Meta(LpRunSerializer.Meta):
+        fields = [*LpRunSerializer.Meta.fields, "plan"]
+        read_only_fields = fields
+
+
+class AtpCheckRecordSerializer(serializers.ModelSerializer):
+    facility_id = serializers.CharField(source="facility.code")
+    imps_code = serializers.CharField(source="item.imps_code")
+    source_facility = serializers.CharField(source="source_facility.code", allow_null=True, default=None)
+
+    class Meta:
+        model = AtpCheck
+        fields = [
+            "id",
+            "facility_id",
+            "imps_code",
+            "quantity_lb",
+            "delivery_date",
+            "result",
+            "available_lb",
+            "marginal_price_per_lb",
+            "source_facility",
+            "solver_latency_ms",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,214 @@
+"""ATP endpoints: POST /atp/check/, GET /atp/checks/ (the record of past checks), /lp-runs/."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from dataclasses import asdict
+
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import renderers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from atp import selectors, services
+from atp.api.serializers import (
+    AtpCheckRecordSerializer,
+    AtpCheckRequestSerializer,
+    AtpCheckResponseSerializer,
+    LpRunDetailSerializer,
+    LpRunSerializer,
+)
+from atp.engine import cache
+from atp.filters import AtpCheckFilterSet, LpRunFilterSet
+from cashsheet.api.viewsets import ReadOnlyResourceViewSet
+
+logger = logging.getLogger(__name__)
+
+CHECK_REQUEST = OpenApiExample(
+    "Check",
+    value={"facility_id": "BLYTHE", "imps_code": "112A", "quantity_lb": 2400, "delivery_date": "2026-03-14"},
+    request_only=True,
+)
+CHECK_RESPONSE = OpenApiExample(
+    "Feasible",
+    value={
+        "check_id": "5b0c8f0e-6f0e-4a43-9a57-0b6f7c1f2d11",
+        "result": "feasible",
+        "facility_id": "BLYTHE",
+        "imps_code": "112A",
+        "quantity_lb": 2400,
+        "delivery_date": "2026-03-14",
+        "available_lb": 2400,
+        "marginal_price_per_lb": 14.2,
+        "source_facility": "BLYTHE",
+        "solver_latency_ms": 3.1,
+        "sources": [{"facility_id": "BLYTHE", "lb": 2400, "on_hand_lb": 2400, "cut": [], "transfers": []}],
+        "earliest_date_full": None,
+        "alternatives": [],
+    },
+    response_only=True,
+)
+CHECK_PARTIAL = OpenApiExample(
+    "Partial",
+    value={
+        "check_id": "0e3b4c8a-1d1f-4b5e-8a35-2f1d6a9b7c20",
+        "result": "partial",
+        "facility_id": "BLYTHE",
+        "imps_code": "112A",
+        "quantity_lb": 2400,
+        "delivery_date": "2026-03-14",
+        "available_lb": 1200,
+        "marginal_price_per_lb": 9.5,
+        "source_facility": "BLYTHE",
+        "solver_latency_ms": 6.4,
+        "sources": [
+            {
+                "facility_id": "BLYTHE",
+                "lb": 1200,
+                "on_hand_lb": 0,
+                "cut": [{"pattern": "103-TO-112A", "input_imps_code": "103", "input_lb": 3000, "output_lb": 1200}],
+                "transfers": [],
+            }
+        ],
+        "earliest_date_full": "2026-03-16",
+        "alternatives": [{"facility_id": "OMAHA", "available_lb": 2400, "marginal_price_per_lb": 15.1}],
+    },
+    response_only=True,
+)
+
+
+def _answer(result: services.AtpResult) -> dict:
+    data = asdict(result)
+    return AtpCheckResponseSerializer(data).data
+
+
+class AtpCheckView(APIView):
+    """Available to promise: can `quantity_lb` of an item be delivered at a facility on a date, from where,
+    and at what marginal price. A simulation: nothing is reserved."""
+
+    required_permissions = {"POST": ["atp.run_atpcheck"]}
+
+    @extend_schema(
+        summary="Check available to promise",
+        tags=["atp"],
+        request=AtpCheckRequestSerializer,
+        responses={
+            200: AtpCheckResponseSerializer,
+            400: OpenApiResponse(description="Bad input; `errors[].field` names the field."),
+            503: OpenApiResponse(description="The solver failed or ran out of its time limit; retry."),
+        },
+        examples=[CHECK_REQUEST, CHECK_RESPONSE, CHECK_PARTIAL],
+        description=(
+            "`result` is `feasible` (the full quantity), `partial` or `infeasible`. `marginal_price_per_lb` is "
+            "the LP's shadow price of the delivery: what one more lb would add to the plan's cost (list value "
+            "of stock consumed, processing and freight, net of co-products). For a partial or infeasible answer, "
+            "`earliest_date_full` and `alternatives` (by facility) are filled. Numbers, not strings."
+        ),
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = AtpCheckRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = services.atp_check(
+            facility=data["facility"],
+            item=data["item"],
+            quantity_lb=data["quantity_lb"],
+            delivery_date=data["delivery_date"],
+        )
+        answer = _answer(result)
+        response = Response(answer, status=status.HTTP_200_OK)
+        user = request.user
+
+        def record() -> None:
+            # Runs when the server closes the response, after the bytes are sent: the record and the
+            # `atp.checked` event never delay the answer.
+            try:
+                services.atp_check_record(
+                    result=result, facility=data["facility"], item=data["item"], answer=answer, user=user
+                )
+            except Exception:  # noqa: BLE001 - the caller has its answer; log and keep serving
+                logger.exception("could not record ATP check %s", result.check_id)
+            try:
+                # Idle time after the answer: prepare one more family's model, so no later check builds it.
+                cache.prepare_next(budget=1)
+            except Exception:  # noqa: BLE001
+                logger.exception("could not prepare ATP models")
+
+        response._resource_closers.append(record)
+        return response
+
+
+class PlanCsvRenderer(renderers.BaseRenderer):
+    """`?format=csv` on an LP run: its plan rows, one per cut, transfer or shortfall."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+    COLUMNS = ["kind", "date", "facility_id", "to_facility_id", "pattern", "imps_code", "lb"]
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        rows = data.get("rows", []) if isinstance(data, dict) else data
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=self.COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows or []:
+            writer.writerow(row)
+        return out.getvalue().encode()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List ATP checks", tags=["atp"]),
+    retrieve=extend_schema(summary="Read an ATP check", tags=["atp"]),
+)
+class AtpCheckRecordViewSet(ReadOnlyResourceViewSet):
+    serializer_class = AtpCheckRecordSerializer
+    filterset_class = AtpCheckFilterSet
+    search_fields = ["facility__code", "item__imps_code", "result"]
+    ordering_fields = ["created_at", "updated_at", "delivery_date", "solver_latency_ms"]
+
+    def get_queryset(self):
+        return selectors.atp_check_list()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List LP planning runs", tags=["lp-runs"]),
+    retrieve=extend_schema(
+        summary="Read an LP run with its plan",
+        tags=["lp-runs"],
+        description="`?format=csv` returns the plan as CSV (kind, date, facility_id, ..., lb).",
+    ),
+    create=extend_schema(
+        summary="Start an LP planning run",
+        tags=["lp-runs"],
+        request=None,
+        responses={202: LpRunSerializer},
+        examples=[
+            OpenApiExample("Queued", value={"id": 7, "status": "queued", "horizon_days": 90}, response_only=True)
+        ],  # fmt: skip
+        description="Optimises the silo's cutting and transfer plan in a worker; `lp_solve.complete` fires at the end.",
+    ),
+)
+class LpRunViewSet(ReadOnlyResourceViewSet):
+    http_method_names = ["get", "post", "head", "options"]
+    filterset_class = LpRunFilterSet
+    search_fields = ["status", "error"]
+    ordering_fields = ["created_at", "updated_at", "id", "status", "duration_ms"]
+    renderer_classes = [renderers.JSONRenderer, PlanCsvRenderer]
+
+    def get_queryset(self):
+        return selectors.lp_run_list()
+
+    def get_serializer_class(self):
+        return LpRunDetailSerializer if self.action == "retrieve" else LpRunSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        run = self.get_object()
+        if request.accepted_renderer.format == "csv":
+            return Response(run.plan.get("rows", []))
+        return Response(self.get_serializer(run).data)
+
+    def create(self, request, *args, **kwargs):
+        run = services.lp_run_start(user=request.user)
+        return Response(LpRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,20 @@
+import django_filters
+
+from atp.models import AtpCheck, LpRun
+from cashsheet.api.filters import ResourceFilterSet
+
+
+class LpRunFilterSet(ResourceFilterSet):
+    class Meta:
+        model = LpRun
+        fields = ["status"]
+
+
+class AtpCheckFilterSet(ResourceFilterSet):
+    facility_id = django_filters.CharFilter(field_name="facility__code", lookup_expr="iexact")
+    imps_code = django_filters.CharFilter(field_name="item__imps_code", lookup_expr="iexact")
+    delivery_date = django_filters.DateFilter()
+
+    class Meta:
+        model = AtpCheck
+        fields = ["result"]
