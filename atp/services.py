@@ -94,6 +94,15 @@ def _validate(*, quantity_lb: Decimal, delivery_date: dt.date, prefix: str = "")
     return (delivery_date - today).days
 
 
+def _known(session, *, item: Item, facility: Facility, prefix: str = "") -> None:
+    """An inactive item or facility has no place in the LP: refuse it by name rather than fail inside."""
+    item_ok, facility_ok = session.knows(item_id=item.id, facility_id=facility.id)
+    if not item_ok:
+        raise InvalidInput(f"Item {item.imps_code!r} is inactive or unknown.", field=f"{prefix}imps_code")
+    if not facility_ok:
+        raise InvalidInput(f"Facility {facility.code!r} is inactive or unknown.", field=f"{prefix}facility_id")
+
+
 def _unavailable(exc: Exception) -> ServiceUnavailable:
     if isinstance(exc, SolverFailure) and exc.timed_out:
         return ServiceUnavailable(
@@ -143,15 +152,27 @@ def _sources_out(sources: list[dict]) -> list[dict]:
 
 def _earliest_full(model: AtpModel, item: int, facility: int, day: int, quantity: float, limit: float) -> int | None:
     """First day the full quantity can be delivered. Feasibility only grows with the day (stock can be
-    carried), so a binary search over later days needs log2(horizon) solves."""
+    carried), so gallop forward from the requested day (1, 2, 4, ... days later: the answer is usually a lead
+    time away) and then bisect the last step: about 2*log2(distance) solves, never more than 2*log2(horizon)."""
 
     def full(t: int) -> bool:
+        if model.lookup(item, facility, t, quantity, detail=False) is not None:
+            return True  # inside the price table's range: full, without a solve
         solve = model.solve(item, facility, t, quantity, limit, detail=False, price=False)
         return solve.served >= quantity - FULL_TOLERANCE_LB
 
-    lo, hi = day + 1, model.T - 1
-    if lo > hi or not full(hi):
-        return None
+    last = model.T - 1
+    known_short, step = day, 1
+    while True:
+        probe = min(last, day + step)
+        if probe <= known_short:
+            return None
+        if full(probe):
+            break
+        if probe == last:
+            return None
+        known_short, step = probe, step * 2
+    lo, hi = known_short + 1, probe
     while lo < hi:
         mid = (lo + hi) // 2
         if full(mid):
@@ -169,6 +190,7 @@ def atp_check(*, facility: Facility, item: Item, quantity_lb: Decimal, delivery_
     quantity = float(quantity_lb)
     try:
         with cache.session(lock_timeout_s=max(1.0, 10 * limit)) as session:
+            _known(session, item=item, facility=facility)
             model = session.model(item.id)
             # Tier 1 first (a basis solve inside the baseline's ranges), the warm re-solve otherwise.
             solve = model.lookup(item.id, facility.id, day, quantity) or model.solve(
@@ -184,7 +206,9 @@ def atp_check(*, facility: Facility, item: Item, quantity_lb: Decimal, delivery_
                     if other == facility.id:
                         continue
                     # Probes: a partial alternative is not priced (one solve each, not two).
-                    alt = model.solve(item.id, other, day, quantity, limit, detail=False, price=False)
+                    alt = model.lookup(item.id, other, day, quantity, detail=False) or model.solve(
+                        item.id, other, day, quantity, limit, detail=False, price=False
+                    )
                     alternatives.append(
                         {
                             "facility_id": model.fac_code[other],
@@ -250,6 +274,8 @@ def atp_allocate(*, lines: list[AllocationRequest], source_type: str = "sales_or
     limit = _time_limit_s()
     try:
         with cache.session(lock_timeout_s=max(1.0, 10 * limit)) as session:
+            for n, line in enumerate(lines):
+                _known(session, item=line.item, facility=line.facility, prefix=f"lines.{n}.")
             family_items = set().union(*(session.family(line.item.id) for line in lines))
     except TimeoutError as exc:
         raise _unavailable(exc) from exc

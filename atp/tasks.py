@@ -7,6 +7,7 @@ import logging
 import time
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cashsheet.celery import app
@@ -27,11 +28,17 @@ def lp_run_execute(run_id: int) -> None:
     from atp.models import LpRun, LpRunStatus
     from webhooks.services import event_emit
 
-    updated = LpRun.objects.filter(pk=run_id, status=LpRunStatus.QUEUED).update(
-        status=LpRunStatus.RUNNING, started_at=timezone.now(), updated_at=timezone.now()
+    now = timezone.now()
+    # Queued, or left "running" by a worker that died (the broker redelivers: acks_late) long enough ago that
+    # it cannot still be solving. The conditional UPDATE lets exactly one delivery take the run.
+    abandoned = Q(status=LpRunStatus.RUNNING, started_at__lt=now - dt.timedelta(seconds=2 * PLAN_TIME_LIMIT_S))
+    updated = (
+        LpRun.objects.filter(pk=run_id)
+        .filter(Q(status=LpRunStatus.QUEUED) | abandoned)
+        .update(status=LpRunStatus.RUNNING, started_at=now, updated_at=now)
     )
     if not updated:
-        return  # already taken (a redelivery after a worker crash) or gone
+        return  # another delivery has it, it finished, or it is gone
     started = time.perf_counter()
     run = LpRun.objects.get(pk=run_id)
     today = timezone.localdate()

@@ -78,6 +78,8 @@ TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "cashsheet.api.middleware.SiloMiddleware",
+    "cashsheet.api.ratelimit.RateLimitMiddleware",
+    "cashsheet.api.idempotency.IdempotencyMiddleware",
     "cashsheet.api.middleware.ApiResponseHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -218,6 +220,34 @@ CASHSHEET_WEBHOOK_ALLOW_PRIVATE = env_bool("CASHSHEET_WEBHOOK_ALLOW_PRIVATE", Fa
 # last_used_at is written at most this often per token, so a hot token does not write per request.
 CASHSHEET_TOKEN_TOUCH_SECONDS = int(os.environ.get("CASHSHEET_TOKEN_TOUCH_SECONDS", "30"))
 CASHSHEET_SILO_CACHE_SECONDS = int(os.environ.get("CASHSHEET_SILO_CACHE_SECONDS", "30"))
+
+# --- Rate limits and idempotency (docs/ratelimit.md) -------------------------------------------------
+CASHSHEET_RATELIMIT_ENABLED = env_bool("CASHSHEET_RATELIMIT_ENABLED", True)
+CASHSHEET_RATELIMIT_REDIS_URL = os.environ.get("CASHSHEET_RATELIMIT_REDIS_URL", REDIS_URL)
+CASHSHEET_RATELIMIT_REDIS_TIMEOUT = float(os.environ.get("CASHSHEET_RATELIMIT_REDIS_TIMEOUT", "0.25"))
+CASHSHEET_RATELIMIT_KEY_PREFIX = os.environ.get("CASHSHEET_RATELIMIT_KEY_PREFIX", "cs:rl")
+# Per token, unless the silo's plan or the token carries its own numbers: the help page's figures.
+# (Overridable for load tests and CI runs that share one token across many tests.)
+CASHSHEET_RATELIMIT_PER_MINUTE = int(os.environ.get("CASHSHEET_RATELIMIT_PER_MINUTE", "1000"))
+CASHSHEET_RATELIMIT_BURST = int(os.environ.get("CASHSHEET_RATELIMIT_BURST", "100"))
+# Requests without a valid token, per client address: lower, so guessing tokens is slow.
+CASHSHEET_RATELIMIT_ANON_PER_MINUTE = int(os.environ.get("CASHSHEET_RATELIMIT_ANON_PER_MINUTE", "300"))
+CASHSHEET_RATELIMIT_ANON_BURST = int(os.environ.get("CASHSHEET_RATELIMIT_ANON_BURST", "30"))
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: use REMOTE_ADDR).
+CASHSHEET_RATELIMIT_TRUSTED_PROXIES = int(os.environ.get("CASHSHEET_RATELIMIT_TRUSTED_PROXIES", "0"))
+# After a Redis failure, skip it for this long (requests served unlimited); log an outage this often.
+CASHSHEET_RATELIMIT_RETRY_SECONDS = float(os.environ.get("CASHSHEET_RATELIMIT_RETRY_SECONDS", "1"))
+CASHSHEET_RATELIMIT_LOG_EVERY = 60
+CASHSHEET_IDEMPOTENCY_MODEL = "members.IdempotencyRecord"
+CASHSHEET_IDEMPOTENCY_TTL_HOURS = 24
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "cashsheet.api.ratelimit.openapi_postprocess",
+]
+CELERY_BEAT_SCHEDULE["idempotency-records-purge"] = {
+    "task": "silos.members.tasks.idempotency_records_purge_all",
+    "schedule": 3600.0,
+}
 
 LOGGING = {
     "version": 1,

@@ -118,3 +118,33 @@ def silo_delete(*, silo: Silo) -> None:
         Silo.objects.filter(pk=silo.pk).delete()
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{slug}" CASCADE')
+
+
+# --- Rate-limit plans (platform administration; see docs/ratelimit.md) ---------------------------
+
+
+def _positive(value: int | None, field: str) -> None:
+    if value is not None and value <= 0:
+        raise ValidationError({field: "Must be a positive whole number."})
+
+
+@transaction.atomic
+def plan_set_limits(*, name: str, per_minute: int | None = None, burst: int | None = None) -> Plan:
+    """Create or change a plan's limits; unspecified numbers keep their value (or the defaults)."""
+    _positive(per_minute, "requests_per_minute")
+    _positive(burst, "burst_per_second")
+    plan, _ = Plan.objects.select_for_update().get_or_create(name=name.strip())
+    if per_minute is not None:
+        plan.requests_per_minute = per_minute
+    if burst is not None:
+        plan.burst_per_second = burst
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def silo_set_plan(*, silo: Silo, plan: Plan) -> Silo:
+    """Put a silo on a plan. Web processes pick it up within CASHSHEET_SILO_CACHE_SECONDS."""
+    Silo.objects.filter(pk=silo.pk).update(plan=plan)
+    silo.plan = plan
+    return silo

@@ -20,6 +20,7 @@ from atp.api.serializers import (
     LpRunDetailSerializer,
     LpRunSerializer,
 )
+from atp.engine import cache
 from atp.filters import AtpCheckFilterSet, LpRunFilterSet
 from cashsheet.api.viewsets import ReadOnlyResourceViewSet
 
@@ -129,6 +130,11 @@ class AtpCheckView(APIView):
                 )
             except Exception:  # noqa: BLE001 - the caller has its answer; log and keep serving
                 logger.exception("could not record ATP check %s", result.check_id)
+            try:
+                # Idle time after the answer: prepare one more family's model, so no later check builds it.
+                cache.prepare_next(budget=1)
+            except Exception:  # noqa: BLE001
+                logger.exception("could not prepare ATP models")
 
         response._resource_closers.append(record)
         return response

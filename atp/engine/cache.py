@@ -8,6 +8,7 @@ row locks runs while `_LOCK` is held, so the two kinds of lock cannot deadlock.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ from atp.selectors import Network
 
 _LOCK = threading.RLock()
 PREPARE_TIME_LIMIT_S = 30.0
+# The watermarks can miss a change in one race (a posting whose ids or timestamps are older than a concurrent
+# one's, committing later); reloading the position at least this often bounds how long such a miss lasts.
+POSITION_MAX_AGE_S = 5.0
 
 
 @dataclass
@@ -96,6 +100,11 @@ class Session:
             _SILOS[self.schema] = state
         return state
 
+    def knows(self, *, item_id: int, facility_id: int) -> tuple[bool, bool]:
+        """Whether the item and the facility are active in the loaded network (else a model cannot hold them)."""
+        network = self._state().network
+        return item_id in network.items, any(f.id == facility_id for f in network.facilities)
+
     def family(self, item_id: int) -> frozenset[int]:
         return self._state().family_of.get(item_id, frozenset({item_id}))
 
@@ -110,7 +119,8 @@ class Session:
         if model is None:
             model = AtpModel(state.network, set(family), self.days)
             state.models[family] = model
-        if fresh or model.position_mark != self.position_mark:
+        stale = time.monotonic() - model.position_loaded > POSITION_MAX_AGE_S
+        if fresh or stale or model.position_mark != self.position_mark:
             with _snapshot():
                 position = selectors.position_load(item_ids=set(family), today=self.today, days=self.days)
             model.position_apply(position, self.position_mark)
@@ -129,6 +139,34 @@ def session(*, lock_timeout_s: float = 5.0) -> Iterator[Session]:
         raise TimeoutError("the ATP engine is busy")
     try:
         yield Session(structure_mark, position_mark)
+    finally:
+        _LOCK.release()
+
+
+def prepare_next(*, budget: int = 1) -> int:
+    """Build or refresh up to `budget` item families that the next checks would otherwise prepare in-request.
+
+    Called after a response has been sent (the check view's closer), so the first check of a family in a
+    worker, or the first after stock or commitments moved, finds its model and price table ready. Returns
+    how many were prepared. Never waits for the engine: if it is busy, there is nothing to do now.
+    """
+    structure_mark, position_mark = selectors.watermarks()
+    if not _LOCK.acquire(blocking=False):
+        return 0
+    try:
+        session = Session(structure_mark, position_mark)
+        state = session._state()
+        done = 0
+        for family in dict.fromkeys(state.family_of.values()):
+            model = state.models.get(family)
+            fresh = model is not None and model.position_mark == position_mark and model.table is not None
+            if fresh:
+                continue
+            session.model(next(iter(family)))
+            done += 1
+            if done >= budget:
+                break
+        return done
     finally:
         _LOCK.release()
 

@@ -171,6 +171,7 @@ class AtpModel:
         self.baseline: np.ndarray | None = None
         self.table: tuple | bool | None = None  # tier 1: (duals, lowest rhs keeping the basis, values, basic)
         self.position_mark: tuple | None = None
+        self.position_loaded = 0.0
         self.build_ms = (time.perf_counter() - started) * 1000
 
     def b(self, item: int, facility: int, day: int) -> int:
@@ -196,12 +197,15 @@ class AtpModel:
         if len(changed):
             for h in (self.h, self.ht):
                 h.changeRowsBounds(len(changed), changed.astype(np.int32), rhs[changed], rhs[changed])
-        changed = np.nonzero(short_ub != self.short_ub)[0]
-        self._short_bounds(changed, short_ub)
+        short_changed = np.nonzero(short_ub != self.short_ub)[0]
+        self._short_bounds(short_changed, short_ub)
         self.rhs, self.short_ub = rhs, short_ub
-        self.baseline = None
-        self.table = None
+        if len(changed) or len(short_changed):
+            # Only a real change costs a new baseline and table; a periodic reload that finds none is cheap.
+            self.baseline = None
+            self.table = None
         self.position_mark = mark
+        self.position_loaded = time.monotonic()
 
     def demand_add(self, item: int, facility: int, day: int, lb: float) -> None:
         """Add a commitment (used while allocating several lines together); undo with a negative lb."""
@@ -282,7 +286,7 @@ class AtpModel:
                     )
         return elapsed
 
-    def lookup(self, item: int, facility: int, day: int, quantity: float) -> Solve | None:
+    def lookup(self, item: int, facility: int, day: int, quantity: float, *, detail: bool = True) -> Solve | None:
         """Tier 1: answer from the baseline's prices when the request stays inside its row's range, else None.
 
         Inside the range the baseline's basis stays optimal with the delivery at `quantity` (it enters at its
@@ -300,6 +304,8 @@ class AtpModel:
         marginal = -float(duals[b])
         if abs(marginal) >= M / 10:
             return None
+        if not detail:  # a probe: the range alone proves the full quantity can be served at this price
+            return Solve(quantity, marginal, [], (time.perf_counter() - started) * 1000, from_table=True)
         unit = np.zeros(self.ht.getNumRow())
         unit[b] = 1.0
         status, z = self.ht.getBasisSolve(unit)

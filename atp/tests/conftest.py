@@ -14,7 +14,7 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
-from conftest import unique
+from cashsheet.testing import unique
 from inventory.models import (
     CuttingPattern,
     CuttingPatternOutput,

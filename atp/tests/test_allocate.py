@@ -90,3 +90,19 @@ def test_two_concurrent_confirmations_for_the_last_pounds_exactly_one_wins(live_
     assert sorted(outcomes.values()) == ["reserved", "shortage"]
     reserved = Reservation.objects.filter(item=x, released_at__isnull=True)
     assert [r.quantity_lb for r in reserved] == [Decimal("80.00")]
+
+
+def test_inactive_item_or_facility_is_refused_by_name(net):
+    from cashsheet.api.exceptions import InvalidInput
+
+    a = net.facility()
+    x = net.item(price="8.00")
+    net.stock(a, x, 100)
+    x.active = False
+    x.save()
+    with pytest.raises(InvalidInput) as exc:
+        services.atp_allocate(lines=[line(net, 1, a, x, 10, 1)])
+    assert exc.value.field == "lines.0.imps_code"
+    with pytest.raises(InvalidInput) as exc:
+        services.atp_check(facility=a, item=x, quantity_lb=Decimal(10), delivery_date=net.day(1))
+    assert exc.value.field == "imps_code"

@@ -217,3 +217,30 @@ def test_the_cached_model_follows_new_lanes_stock_and_releases(net):
     assert check(net, a, x, 400, 3).available_lb == Decimal("200.00")
     services.atp_release(source_type="sales_order_line", source_ids=[1])
     assert check(net, a, x, 400, 3).result == "feasible"
+
+
+def test_earliest_full_date_far_away_and_never(net):
+    a = net.facility()
+    x = net.item(price="8.00")
+    net.stock(a, x, 100)
+    net.stock(a, x, 300, day=37)  # a receipt in transit
+    assert check(net, a, x, 400, 1).earliest_date_full == net.day(37)
+    never = check(net, a, x, 500, 1)
+    assert never.result == "partial" and never.earliest_date_full is None
+
+
+def test_idle_preparation_builds_every_family_once(net):
+    from django.db import connection
+
+    a = net.facility()
+    x, y = net.item(price="8.00"), net.item(price="9.00")
+    net.stock(a, x, 10)
+    net.stock(a, y, 10)
+    check(net, a, x, 5, 1)
+    state = cache._SILOS[connection.schema_name]
+    assert frozenset({y.id}) not in state.models
+    prepared = 0
+    while cache.prepare_next(budget=1):
+        prepared += 1
+    assert prepared >= 1 and frozenset({y.id}) in cache._SILOS[connection.schema_name].models
+    assert cache.prepare_next(budget=1) == 0  # nothing left: the next checks find every model ready

@@ -23,6 +23,10 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Platform administration may give one token its own limits (set_rate_limit --token-prefix);
+    # null means the silo's plan (or the defaults) applies.
+    rate_limit_per_minute = models.PositiveIntegerField(null=True, blank=True)
+    rate_limit_burst = models.PositiveIntegerField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -30,6 +34,13 @@ class ApiToken(models.Model):
         ordering = ["-created_at"]
         permissions = [("manage_all_apitokens", "Can list and revoke every API token of the silo")]
         indexes = [models.Index(fields=["user", "-created_at"], name="members_token_user_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(rate_limit_per_minute__isnull=True) | models.Q(rate_limit_per_minute__gt=0))
+                & (models.Q(rate_limit_burst__isnull=True) | models.Q(rate_limit_burst__gt=0)),
+                name="%(app_label)s_%(class)s_rate_limits_positive",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
@@ -37,3 +48,35 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+
+class IdempotencyRecord(models.Model):
+    """The stored outcome of a POST/PATCH sent with an Idempotency-Key, scoped to the token (and so the silo).
+
+    The unique (token, key) constraint is the last line of defence; requests with one key are serialised by a
+    PostgreSQL advisory lock first (cashsheet.api.idempotency), so a duplicate never reaches the write.
+    """
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="idempotency_records")
+    key = models.CharField(max_length=255)
+    request_method = models.CharField(max_length=10)
+    request_path = models.TextField()
+    request_hash = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.TextField(blank=True)
+    response_content_type = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token", "key"],
+                name="%(app_label)s_%(class)s_token_key_unique",
+                violation_error_message="This Idempotency-Key was already used with this token.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.request_method} {self.request_path} → {self.response_status})"

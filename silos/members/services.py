@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cashsheet.api.exceptions import Conflict, InvalidInput
 from cashsheet.api.tokens import token_digest, token_generate
-from silos.members.models import ApiToken
+from silos.members.models import ApiToken, IdempotencyRecord
 
 
 @transaction.atomic
@@ -37,3 +37,28 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
     locked.revoked_at = timezone.now()
     locked.save(update_fields=["revoked_at", "updated_at"])
     return locked
+
+
+@transaction.atomic
+def token_set_rate_limit(*, token: ApiToken, per_minute: int | None, burst: int | None) -> ApiToken:
+    """Give one token its own limits; None for a number falls back to the silo's plan (or the defaults)."""
+    for field, value in (("rate_limit_per_minute", per_minute), ("rate_limit_burst", burst)):
+        if value is not None and value <= 0:
+            raise InvalidInput("Must be a positive whole number.", field=field)
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    locked.rate_limit_per_minute = per_minute
+    locked.rate_limit_burst = burst
+    locked.save(update_fields=["rate_limit_per_minute", "rate_limit_burst", "updated_at"])
+    return locked
+
+
+def idempotency_records_purge(*, batch_size: int = 5000) -> int:
+    """Delete the current silo's expired Idempotency-Key outcomes, in batches; returns how many went."""
+    deleted = 0
+    while True:
+        ids = list(
+            IdempotencyRecord.objects.filter(expires_at__lte=timezone.now()).values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return deleted
+        deleted += IdempotencyRecord.objects.filter(pk__in=ids).delete()[0]
