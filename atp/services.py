@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -20,6 +20,7 @@ from atp.engine.model import AtpModel, SolverFailure
 from atp.models import AtpCheck, AtpResultKind, LpRun, LpRunStatus
 from cashsheet.api.exceptions import DomainError, InvalidInput, ServiceUnavailable
 from cashsheet.api.fields import quantize
+from cashsheet.api.tenancy import current_silo
 from inventory import reservations
 from inventory.models import Facility, Item
 
@@ -72,7 +73,7 @@ class AtpShortage(DomainError):
 
 
 def _time_limit_s() -> float:
-    return int(connection.tenant.atp_time_limit_ms) / 1000.0
+    return int(current_silo().atp_time_limit_ms) / 1000.0
 
 
 def _validate(*, quantity_lb: Decimal, delivery_date: dt.date, prefix: str = "") -> int:
@@ -82,7 +83,7 @@ def _validate(*, quantity_lb: Decimal, delivery_date: dt.date, prefix: str = "")
     if quantity_lb > MAX_QUANTITY_LB:
         raise InvalidInput(f"quantity_lb must be at most {MAX_QUANTITY_LB} lb.", field=f"{prefix}quantity_lb")
     today = timezone.localdate()
-    horizon = int(connection.tenant.atp_horizon_days)
+    horizon = int(current_silo().atp_horizon_days)
     if delivery_date < today:
         raise InvalidInput("delivery_date is in the past.", field=f"{prefix}delivery_date")
     if delivery_date > today + dt.timedelta(days=horizon):
@@ -397,7 +398,7 @@ def lp_run_start(*, user=None) -> LpRun:
 
     with transaction.atomic():
         run = LpRun.objects.create(
-            horizon_days=connection.tenant.atp_horizon_days,
+            horizon_days=current_silo().atp_horizon_days,
             status=LpRunStatus.QUEUED,
             requested_by=user if user is not None and user.is_authenticated else None,
         )

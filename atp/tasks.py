@@ -6,10 +6,11 @@ import datetime as dt
 import logging
 import time
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cashsheet.api.tenancy import current_silo
 from cashsheet.celery import app
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def lp_run_execute(run_id: int) -> None:
     started = time.perf_counter()
     run = LpRun.objects.get(pk=run_id)
     today = timezone.localdate()
-    days = int(connection.tenant.atp_horizon_days) + 1
+    days = int(current_silo().atp_horizon_days) + 1
     try:
         network = selectors.network_load()
         objective, rows, seen = 0.0, [], set()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from atp import selectors
 from atp.engine.model import AtpModel
 from atp.selectors import Network
+from cashsheet.api.tenancy import current_silo
 
 _LOCK = threading.RLock()
 PREPARE_TIME_LIMIT_S = 30.0
@@ -77,7 +78,7 @@ def _snapshot() -> Iterator[None]:
 
 
 def _days() -> int:
-    return int(connection.tenant.atp_horizon_days) + 1
+    return int(current_silo().atp_horizon_days) + 1
 
 
 class Session:
