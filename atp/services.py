@@ -335,7 +335,7 @@ def _allocate_check(lines: list[AllocationRequest], limit: float) -> list[dict]:
         with cache.session(lock_timeout_s=max(1.0, 10 * limit)) as session:
             try:
                 for line in lines:
-                    model = session.model(line.item.id, fresh=True)
+                    model = session.model(line.item.id, fresh=True, table=False)
                     day = (line.delivery_date - session.today).days
                     quantity = float(line.quantity_lb)
                     solve = model.solve(line.item.id, line.facility.id, day, quantity, limit)

@@ -109,9 +109,10 @@ class Session:
     def family(self, item_id: int) -> frozenset[int]:
         return self._state().family_of.get(item_id, frozenset({item_id}))
 
-    def model(self, item_id: int, *, fresh: bool = False) -> AtpModel:
+    def model(self, item_id: int, *, fresh: bool = False, table: bool = True) -> AtpModel:
         """`fresh=True` reloads stock and reservations even if the watermarks did not move (allocation,
-        under row locks, must see every committed reservation)."""
+        under row locks, must see every committed reservation). `table=False` skips pricing the tier-1
+        table (RHS ranging, the costliest step): allocation re-solves every line and never reads it."""
         state = self._state()
         family = state.family_of.get(item_id, frozenset({item_id}))
         if family in self._seen:
@@ -127,7 +128,7 @@ class Session:
             model.position_apply(position, self.position_mark)
         # Preparing the plan without a request is not the request's solve: it gets a generous limit (a cold
         # model's first solve is the slow one), so the request's own solves start warm from its basis.
-        model.baseline_ensure(PREPARE_TIME_LIMIT_S, table=True)
+        model.baseline_ensure(PREPARE_TIME_LIMIT_S, table=table)
         self._seen[family] = model
         return model
 
