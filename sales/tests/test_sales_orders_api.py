@@ -1,6 +1,6 @@
 """Sales orders through the API: create, edit, confirm with ATP, ship with catch weights, invoice, cancel."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -198,3 +198,42 @@ def test_permission_matrix(make_user, client_for, api, order_payload):
         create_payload=order_payload(),
         patch_payload={"memo": "rush"},
     )
+
+
+def test_idempotency_key_replays_a_sales_order_post(api, order_payload, stock):
+    body = order_payload("10", status="confirmed")
+    first = api.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="portal-retry-1")
+    assert first.status_code == 201, first.content
+    again = api.post(URL, body, format="json", HTTP_IDEMPOTENCY_KEY="portal-retry-1")
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert SalesOrder.objects.count() == 1
+    assert Reservation.objects.filter(released_at__isnull=True).count() == 1
+    changed = api.post(URL, order_payload("11"), format="json", HTTP_IDEMPOTENCY_KEY="portal-retry-1")
+    assert changed.status_code == 422
+
+
+def test_idempotency_key_replays_a_receipt_post(api, customer):
+    from ledger.services import invoice_create, invoice_post
+
+    invoice = invoice_post(
+        invoice=invoice_create(
+            customer=customer,
+            invoice_date=date(2026, 1, 5),
+            lines=[{"description": "112A", "quantity_lb": "100", "price_per_lb": "14.20"}],
+        )
+    )
+    body = {
+        "customer": customer.pk,
+        "date": "2026-01-20",
+        "amount": "500.00",
+        "method": "ach",
+        "reference": "wire-1",
+        "applications": [{"invoice": invoice.pk, "amount": "500.00"}],
+    }
+    first = api.post("/api/v2/receipts/", body, format="json", HTTP_IDEMPOTENCY_KEY="bank-feed-77")
+    assert first.status_code == 201, first.content
+    again = api.post("/api/v2/receipts/", body, format="json", HTTP_IDEMPOTENCY_KEY="bank-feed-77")
+    assert again["Idempotent-Replayed"] == "true" and again.json()["id"] == first.json()["id"]
+    invoice.refresh_from_db()
+    assert invoice.amount_paid == Decimal("500.00")
