@@ -44,8 +44,10 @@ serve: migrate
 stop:
 	$(PY) -c "from cashsheet import embedded; embedded.stop()"
 
-bench: install
-	$(PY) bench/run_all.py
+## bench: every benchmark in turn (minutes; needs wrk: apt-get install -y wrk). Figures go to BENCHMARKS.md.
+bench: migrate
+	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }
+	for b in api_list inventory ledger atp webhooks ratelimit sales; do $(PY) bench/$$b.py || exit 1; done
 
 clean: stop
 	rm -rf $(VENV) .embedded
