@@ -19,6 +19,7 @@ from cashsheet.api.exceptions import Conflict, InvalidInput, InvalidTransition
 from cashsheet.api.fields import quantize
 from cashsheet.api.services import ensure_unique
 from cashsheet.api.tenancy import current_silo
+from inventory.locks import stock_balances_lock
 from inventory.models import Facility, Item, MovementKind
 from inventory.services import stock_movement_post
 from ledger.services import account_for_role, invoice_create, invoice_post, journal_entry_post
@@ -249,6 +250,12 @@ def sales_order_ship(
     ship_date = ship_date or timezone.localdate()
     lines = list(order.lines.select_related("item", "facility").prefetch_related("allocations__source_facility"))
     _check_catch_weights(lines, shipped)
+    # Lock every (facility, item) balance the shipment touches up front, in pk order: two shipments
+    # sharing items then queue instead of deadlocking on a different line order.
+    stock_balances_lock(
+        pairs=[(a.source_facility_id, line.item_id) for line in lines for a in line.allocations.all()]
+        + [(line.facility_id, line.item_id) for line in lines if not line.allocations.all()]
+    )
 
     cost_by_facility: dict[int, Decimal] = {}
     total = Decimal("0")
