@@ -131,3 +131,16 @@ def test_api_root_lists_resources(api):
     body = api.get("/api/v2/").json()
     assert body["resources"]["customers"] == "http://alpha.localhost/api/v2/customers/"
     assert body["openapi"] == "http://alpha.localhost/api/v2/openapi.json"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0172-07-01T08:47:31-23:15", "0001-01-01T00:00:00+23:00", "2026-01-01T00:00:00+15:30", "not-a-date"],
+)
+def test_updated_since_out_of_range_is_400_not_500(api, value):
+    # Found by schemathesis: PostgreSQL refuses offsets beyond ±15:59, which used to surface as a 500.
+    for url in ("/api/v2/customers/", "/api/v2/receipts/", "/api/v2/events/"):
+        response = api.get(url, {"updated_since": value})
+        assert response.status_code in (200, 400), (url, value, response.status_code)
+        if response.status_code == 400:
+            assert response.json()["errors"][0]["field"] == "updated_since"

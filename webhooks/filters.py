@@ -1,6 +1,6 @@
 import django_filters
 
-from cashsheet.api.filters import ResourceFilterSet
+from cashsheet.api.filters import IsoDateTimeFilter, ResourceFilterSet
 from webhooks.models import DeliveryAttempt, Event, WebhookEndpoint
 
 
@@ -12,8 +12,8 @@ class EndpointFilterSet(ResourceFilterSet):
 
 class EventFilterSet(ResourceFilterSet):
     # Events never change: updated_since means created since.
-    updated_since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    updated_since = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     type = django_filters.BaseInFilter(
         field_name="type", lookup_expr="in", help_text="One type, or several comma-separated."
     )

@@ -1,6 +1,9 @@
 """Search, ordering and the filters every resource shares (updated_since for incremental sync)."""
 
+import datetime as dt
+
 import django_filters
+from django import forms
 from rest_framework import filters
 
 
@@ -28,8 +31,28 @@ class OrderingFilter(filters.OrderingFilter):
         return self.get_default_ordering(view)
 
 
+class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date-time, converted to UTC here so the database never sees an offset it refuses
+    (PostgreSQL rejects offsets beyond ±15:59 with an error, which would otherwise be a 500)."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None or parsed.tzinfo is None:
+            return parsed
+        try:
+            return parsed.astimezone(dt.UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError("Date-time out of range.", code="invalid") from None
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """Filters on date-times: ISO 8601 in, compared in UTC."""
+
+    field_class = UtcIsoDateTimeField
+
+
 class ResourceFilterSet(django_filters.FilterSet):
     """Base FilterSet: every resource can be synced incrementally with `?updated_since=`."""
 
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    created_since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    updated_since = IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    created_since = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
