@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Upper
 
 from cashsheet.api.fields import MoneyField, UnitPriceField, WeightField
+from cashsheet.counterparty import Counterparty
 
 
 class Facility(models.Model):
@@ -97,40 +98,14 @@ class Item(models.Model):
         return f"{self.imps_code} {self.description}"
 
 
-class Vendor(models.Model):
+class Vendor(Counterparty):
     """A supplier: the same shape as sales.Customer (ledger bills point here as "inventory.Vendor")."""
 
-    code = models.CharField(max_length=32)
-    name = models.CharField(max_length=200)
     contact_name = models.CharField(max_length=200, blank=True, default="")
-    email = models.EmailField(blank=True, default="")
-    phone = models.CharField(max_length=40, blank=True, default="")
     address = models.JSONField(default=dict, blank=True)
-    payment_terms_days = models.PositiveSmallIntegerField(default=30)
-    tax_id = models.CharField(max_length=40, blank=True, default="")
-    external_ref = models.CharField(max_length=100, null=True, blank=True)
-    active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                Upper("code"),
-                name="%(app_label)s_%(class)s_code_unique",
-                violation_error_message="A vendor with this code already exists.",
-            ),
-            models.UniqueConstraint(
-                fields=["external_ref"],
-                name="%(app_label)s_%(class)s_external_ref_unique",
-                condition=models.Q(external_ref__isnull=False),
-            ),
-            models.CheckConstraint(condition=~models.Q(code=""), name="%(app_label)s_%(class)s_code_not_blank"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+    class Meta(Counterparty.Meta):
+        pass
 
 
 class TransferLane(models.Model):
