@@ -39,3 +39,22 @@ class Counterparty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+def counterparty_check_unique(
+    model: type[Counterparty], *, code: str | None, external_ref: str | None, instance: Counterparty | None = None
+) -> None:
+    """Refuse a duplicate code (any case) or external_ref with a 409 naming the existing record."""
+    from cashsheet.api.services import ensure_unique
+
+    label = model._meta.verbose_name
+    if code is not None:
+        ensure_unique(model.objects.filter(code__iexact=code), field="code", value=code, label=label, exclude=instance)
+    if external_ref is not None:
+        ensure_unique(
+            model.objects.filter(external_ref=external_ref),
+            field="external_ref",
+            value=external_ref,
+            label=label,
+            exclude=instance,
+        )

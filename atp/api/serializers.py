@@ -6,23 +6,16 @@ from atp import selectors
 from atp.models import AtpCheck, LpRun
 from atp.services import MAX_QUANTITY_LB
 from cashsheet.api.exceptions import InvalidInput
-from cashsheet.api.serializers import ResourceSerializer
+from cashsheet.api.serializers import ResourceSerializer, StrictFieldsMixin
 
 
-class AtpCheckRequestSerializer(serializers.Serializer):
+class AtpCheckRequestSerializer(StrictFieldsMixin, serializers.Serializer):
     facility_id = serializers.CharField(max_length=20, help_text="The facility code, e.g. BLYTHE.")
     imps_code = serializers.CharField(max_length=16, help_text="The item's USDA IMPS code, e.g. 112A.")
     quantity_lb = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, max_value=MAX_QUANTITY_LB, help_text="lb, > 0."
     )
     delivery_date = serializers.DateField(help_text="From today to today + the silo's ATP horizon.")
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
-        return super().to_internal_value(data)
 
     def validate_quantity_lb(self, value):
         if value <= 0:

@@ -53,13 +53,19 @@ class AddressField(serializers.JSONField):
         return value
 
 
-class ResourceSerializer(serializers.ModelSerializer):
-    """Base: refuses unknown fields, so a typo in an integration is a 400, not silently ignored."""
+class StrictFieldsMixin:
+    """Refuses unknown fields, so a typo in an integration is a 400 naming it, not silently dropped data.
+
+    Read-only fields sent back (a client echoing a record it read) are known fields: ignored, not refused.
+    """
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
-            # Read-only fields sent back (a client echoing a record it read) are ignored, not refused.
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
         return super().to_internal_value(data)
+
+
+class ResourceSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """Base for resource serializers: strict about fields (see StrictFieldsMixin)."""

@@ -4,7 +4,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from cashsheet.api.fields import NullableCharField
-from cashsheet.api.serializers import AddressSerializer, ResourceSerializer
+from cashsheet.api.serializers import AddressSerializer, ResourceSerializer, StrictFieldsMixin
 from inventory.models import (
     CuttingPattern,
     CuttingPatternOutput,
@@ -99,7 +99,7 @@ class VendorSerializer(ResourceSerializer):
         return _not_blank(value)
 
 
-class CuttingPatternOutputSerializer(serializers.ModelSerializer):
+class CuttingPatternOutputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
     imps_code = serializers.CharField(source="item.imps_code", read_only=True)
     # Range checks (> 0, sum <= 1) are the service's, so every caller gets the same 400.
@@ -108,13 +108,6 @@ class CuttingPatternOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = CuttingPatternOutput
         fields = ["item", "imps_code", "yield_fraction"]
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
-        return super().to_internal_value(data)
 
 
 class CuttingPatternSerializer(ResourceSerializer):

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from cashsheet.api.exceptions import Conflict, InvalidInput
 from cashsheet.api.services import ensure_unique
+from cashsheet.counterparty import counterparty_check_unique
 from inventory.locks import item_lock
 from inventory.models import CuttingPattern, CuttingPatternOutput, Facility, Item, StockMovement, TransferLane, Vendor
 
@@ -174,26 +175,11 @@ def _vendor_normalise(data: dict) -> None:
         data["external_ref"] = None
 
 
-def _vendor_check_unique(*, code: str | None, external_ref: str | None, instance: Vendor | None = None) -> None:
-    if code is not None:
-        ensure_unique(
-            Vendor.objects.filter(code__iexact=code), field="code", value=code, label="vendor", exclude=instance
-        )
-    if external_ref is not None:
-        ensure_unique(
-            Vendor.objects.filter(external_ref=external_ref),
-            field="external_ref",
-            value=external_ref,
-            label="vendor",
-            exclude=instance,
-        )
-
-
 @transaction.atomic
 def vendor_create(**data) -> Vendor:
     _check_fields(data, VENDOR_FIELDS, "vendor")
     _vendor_normalise(data)
-    _vendor_check_unique(code=data.get("code"), external_ref=data.get("external_ref"))
+    counterparty_check_unique(Vendor, code=data.get("code"), external_ref=data.get("external_ref"))
     return _save(Vendor(), data, creating=True)
 
 
@@ -201,7 +187,7 @@ def vendor_create(**data) -> Vendor:
 def vendor_update(*, vendor: Vendor, **data) -> Vendor:
     _check_fields(data, VENDOR_FIELDS, "vendor")
     _vendor_normalise(data)
-    _vendor_check_unique(code=data.get("code"), external_ref=data.get("external_ref"), instance=vendor)
+    counterparty_check_unique(Vendor, code=data.get("code"), external_ref=data.get("external_ref"), instance=vendor)
     return _save(vendor, data, creating=False)
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.apps import apps
 from rest_framework import serializers
 
-from cashsheet.api.serializers import ResourceSerializer
+from cashsheet.api.serializers import ResourceSerializer, StrictFieldsMixin
 from ledger.models import (
     Account,
     Bill,
@@ -72,7 +72,7 @@ class PeriodSerializer(ResourceSerializer):
         validators: list = []
 
 
-class JournalLineSerializer(serializers.ModelSerializer):
+class JournalLineSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """Exactly one of debit/credit; the other side renders as null."""
 
     debit = _money(min_value=POSITIVE, required=False, allow_null=True)
@@ -94,10 +94,6 @@ class JournalLineSerializer(serializers.ModelSerializer):
         read_only_fields = ["id"]
 
     def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
         value = super().to_internal_value(data)
         if (value.get("debit") is None) == (value.get("credit") is None):
             raise serializers.ValidationError({"debit": ["Give exactly one of debit or credit."]})
@@ -156,7 +152,7 @@ class ReverseSerializer(serializers.Serializer):
 # --- Invoices and bills ---------------------------------------------------------------------------------
 
 
-class _DocumentLineSerializer(serializers.ModelSerializer):
+class _DocumentLineSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     quantity_lb = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=POSITIVE, required=False,
                                            allow_null=True)  # fmt: skip
     price_per_lb = serializers.DecimalField(max_digits=12, decimal_places=4, min_value=Decimal(0), required=False,
@@ -165,10 +161,6 @@ class _DocumentLineSerializer(serializers.ModelSerializer):
     description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
     def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
         value = super().to_internal_value(data)
         return {k: v for k, v in value.items() if v is not None}
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from cashsheet.api.serializers import StrictFieldsMixin
 from inventory.models import Facility, Item
 from sales.models import SALES_ORDER_TRANSITIONS, Customer, SalesOrder, SalesOrderAllocation, SalesOrderLine
 
@@ -110,7 +111,7 @@ class LineInputSerializer(serializers.Serializer):
         return attrs
 
 
-class SalesOrderCreateSerializer(serializers.Serializer):
+class SalesOrderCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all())
     facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.filter(active=True))
     delivery_date = serializers.DateField()
@@ -121,10 +122,6 @@ class SalesOrderCreateSerializer(serializers.Serializer):
     lines = LineInputSerializer(many=True, allow_empty=False, max_length=500)
 
     def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
         attrs = super().to_internal_value(data)
         if not attrs.get("external_ref"):
             attrs["external_ref"] = None
@@ -136,7 +133,7 @@ class ShipLineSerializer(serializers.Serializer):
     shipped_lb = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
 
 
-class SalesOrderPatchSerializer(serializers.Serializer):
+class SalesOrderPatchSerializer(StrictFieldsMixin, serializers.Serializer):
     """PATCH either edits a draft (header fields, lines) or moves the status (with shipped weights)."""
 
     status = serializers.ChoiceField(choices=["draft", "confirmed", "shipped", "invoiced", "cancelled"], required=False)
@@ -148,10 +145,6 @@ class SalesOrderPatchSerializer(serializers.Serializer):
     lines = serializers.ListField(child=serializers.DictField(), required=False, allow_empty=False, max_length=500)
 
     def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
         attrs = super().to_internal_value(data)
         lines = attrs.get("lines")
         if lines is not None:

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from cashsheet.api.services import ensure_unique
+from cashsheet.counterparty import counterparty_check_unique
 from sales.models import Customer
 
 CUSTOMER_FIELDS = frozenset(
@@ -22,27 +22,12 @@ CUSTOMER_FIELDS = frozenset(
 )
 
 
-def _customer_check_unique(*, code: str | None, external_ref: str | None, instance: Customer | None = None) -> None:
-    if code is not None:
-        ensure_unique(
-            Customer.objects.filter(code__iexact=code), field="code", value=code, label="customer", exclude=instance
-        )
-    if external_ref is not None:
-        ensure_unique(
-            Customer.objects.filter(external_ref=external_ref),
-            field="external_ref",
-            value=external_ref,
-            label="customer",
-            exclude=instance,
-        )
-
-
 @transaction.atomic
 def customer_create(**data) -> Customer:
     unknown = set(data) - CUSTOMER_FIELDS
     if unknown:
         raise TypeError(f"unknown customer fields: {sorted(unknown)}")
-    _customer_check_unique(code=data.get("code"), external_ref=data.get("external_ref"))
+    counterparty_check_unique(Customer, code=data.get("code"), external_ref=data.get("external_ref"))
     customer = Customer(**data)
     customer.full_clean(validate_constraints=False)
     customer.save()
@@ -54,7 +39,7 @@ def customer_update(*, customer: Customer, **data) -> Customer:
     unknown = set(data) - CUSTOMER_FIELDS
     if unknown:
         raise TypeError(f"unknown customer fields: {sorted(unknown)}")
-    _customer_check_unique(code=data.get("code"), external_ref=data.get("external_ref"), instance=customer)
+    counterparty_check_unique(Customer, code=data.get("code"), external_ref=data.get("external_ref"), instance=customer)
     for name, value in data.items():
         setattr(customer, name, value)
     customer.full_clean(validate_constraints=False)
