@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from sales.models import Customer, SalesOrder, SalesOrderAllocation, SalesOrderLine
+from sales.models import Customer, SalesOrder, SalesOrderAllocation, SalesOrderLine, SalesOrderLineLot
 
 
 def customer_list() -> QuerySet[Customer]:
@@ -11,6 +11,7 @@ def customer_list() -> QuerySet[Customer]:
 
 def sales_order_list() -> QuerySet[SalesOrder]:
     lines = SalesOrderLine.objects.select_related("item", "facility", "source_facility").prefetch_related(
-        Prefetch("allocations", queryset=SalesOrderAllocation.objects.select_related("source_facility"))
+        Prefetch("allocations", queryset=SalesOrderAllocation.objects.select_related("source_facility")),
+        Prefetch("lots", queryset=SalesOrderLineLot.objects.select_related("lot", "facility")),
     )
     return SalesOrder.objects.select_related("customer", "facility").prefetch_related(Prefetch("lines", queryset=lines))

@@ -1,5 +1,5 @@
 from cashsheet.api.routers import ApiRouter
-from inventory.api import views
+from inventory.api import lots, views
 
 router = ApiRouter()
 router.register("facilities", views.FacilityViewSet, basename="facility")
@@ -7,6 +7,7 @@ router.register("transfer-lanes", views.TransferLaneViewSet, basename="transferl
 router.register("items", views.ItemViewSet, basename="item")
 router.register("cutting-patterns", views.CuttingPatternViewSet, basename="cuttingpattern")
 router.register("vendors", views.VendorViewSet, basename="vendor")
+router.register("lots", lots.LotViewSet, basename="lot")
 router.register("stock-movements", views.StockMovementViewSet, basename="stockmovement")
 router.register("stock-balances", views.StockBalanceViewSet, basename="stockbalance")
 

@@ -1,4 +1,46 @@
 """Inventory models, one module per concern, re-exported here: `from inventory.models import Lot` works."""
 
-from inventory.models.core import *  # noqa: F403
-from inventory.models.core import INBOUND_KINDS, OUTBOUND_KINDS  # noqa: F401
+from inventory.models.core import (
+    INBOUND_KINDS,
+    OUTBOUND_KINDS,
+    Category,
+    CuttingPattern,
+    CuttingPatternOutput,
+    Facility,
+    Item,
+    MovementKind,
+    Reservation,
+    Species,
+    StockBalance,
+    StockDay,
+    StockMovement,
+    TransferLane,
+    Vendor,
+)
+from inventory.models.lots import InventorySequence, Lot, LotBalance, LotDay, LotEdge, LotHold, LotOrigin, LotState
+
+__all__ = [
+    "INBOUND_KINDS",
+    "OUTBOUND_KINDS",
+    "Category",
+    "CuttingPattern",
+    "CuttingPatternOutput",
+    "Facility",
+    "InventorySequence",
+    "Item",
+    "Lot",
+    "LotBalance",
+    "LotDay",
+    "LotEdge",
+    "LotHold",
+    "LotOrigin",
+    "LotState",
+    "MovementKind",
+    "Reservation",
+    "Species",
+    "StockBalance",
+    "StockDay",
+    "StockMovement",
+    "TransferLane",
+    "Vendor",
+]

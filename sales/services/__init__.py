@@ -6,12 +6,13 @@ from sales.services.orders import (
     sales_order_confirm,
     sales_order_create,
     sales_order_invoice,
-    sales_order_ship,
-    sales_order_transition,
     sales_order_update,
 )
+from sales.services.shipping import ShipLine, sales_order_ship
+from sales.services.transitions import sales_order_transition
 
 __all__ = [
+    "ShipLine",
     "customer_create",
     "customer_update",
     "sales_order_cancel",

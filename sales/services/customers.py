@@ -15,6 +15,7 @@ CUSTOMER_FIELDS = frozenset(
         "shipping_address",
         "payment_terms_days",
         "credit_limit",
+        "min_shelf_life_days",
         "tax_id",
         "external_ref",
         "active",

@@ -1,4 +1,4 @@
-"""The order-to-cash flow: create → confirm (ATP reserves) → ship (catch weights, stock, COGS) → invoice.
+"""The order-to-cash flow: create → confirm (ATP reserves) → ship (sales.services.shipping) → invoice.
 
 Every transition runs in one transaction with the order row locked: the document, its reservations,
 stock movements, journal entries and outbox events commit together or not at all.
@@ -15,14 +15,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from atp.services import AllocationRequest, atp_allocate, atp_release
-from cashsheet.api.exceptions import Conflict, InvalidInput, InvalidTransition
+from cashsheet.api.exceptions import InvalidInput, InvalidTransition
 from cashsheet.api.fields import quantize
 from cashsheet.api.services import ensure_unique
-from cashsheet.api.tenancy import current_silo
-from inventory.locks import stock_balances_lock
-from inventory.models import Facility, Item, MovementKind
-from inventory.services import stock_movement_post
-from ledger.services import account_for_role, invoice_create, invoice_post, journal_entry_post
+from inventory.models import Facility, Item
+from ledger.services import account_for_role, invoice_create, invoice_post
 from sales.models import (
     SALES_ORDER_TRANSITIONS,
     Customer,
@@ -116,6 +113,7 @@ def sales_order_create(
     order_date: date | None = None,
     external_ref: str | None = None,
     memo: str = "",
+    min_shelf_life_days: int | None = None,
     status: str = SalesOrderStatus.DRAFT,
     actor=None,
 ) -> SalesOrder:
@@ -142,6 +140,7 @@ def sales_order_create(
         order_date=order_date or timezone.localdate(),
         delivery_date=delivery_date,
         memo=memo,
+        min_shelf_life_days=min_shelf_life_days,
     )
     _write_lines(order, lines)
     order.save(update_fields=["total", "updated_at"])
@@ -220,113 +219,6 @@ def sales_order_confirm(*, order: SalesOrder, actor=None) -> SalesOrder:
     return order
 
 
-def _check_catch_weights(lines: list[SalesOrderLine], shipped: dict[int, Decimal]) -> None:
-    tolerance = (current_silo().catch_weight_tolerance_pct if current_silo() else Decimal("10")) / Decimal(100)
-    known = {line.pk for line in lines}
-    unknown = sorted(set(shipped) - known)
-    if unknown:
-        raise InvalidInput(f"Lines {unknown} are not lines of this order.", field="lines")
-    missing = [line.line_no for line in lines if line.pk not in shipped]
-    if missing:
-        raise InvalidInput(f"Give shipped_lb for every line; missing line_no {missing}.", field="lines")
-    for index, line in enumerate(lines):
-        weight = shipped[line.pk]
-        low, high = line.quantity_lb * (1 - tolerance), line.quantity_lb * (1 + tolerance)
-        if weight <= 0 or not (low <= weight <= high):
-            raise InvalidInput(
-                f"Line {line.line_no}: shipped {weight} lb is outside ±{tolerance * 100:.0f}% of the ordered "
-                f"{line.quantity_lb} lb ({quantize(low)}–{quantize(high)} lb).",
-                field=f"lines.{index}.shipped_lb",
-            )
-
-
-@transaction.atomic
-def sales_order_ship(
-    *, order: SalesOrder, shipped: dict[int, Decimal], ship_date: date | None = None, actor=None
-) -> SalesOrder:
-    """Record catch weights, move stock out of the allocated facilities, post COGS, release reservations."""
-    order = _lock(order)
-    _require_status(order, SalesOrderStatus.SHIPPED)
-    ship_date = ship_date or timezone.localdate()
-    lines = list(order.lines.select_related("item", "facility").prefetch_related("allocations__source_facility"))
-    _check_catch_weights(lines, shipped)
-    # Lock every (facility, item) balance the shipment touches up front, in pk order: two shipments
-    # sharing items then queue instead of deadlocking on a different line order.
-    stock_balances_lock(
-        pairs=[(a.source_facility_id, line.item_id) for line in lines for a in line.allocations.all()]
-        + [(line.facility_id, line.item_id) for line in lines if not line.allocations.all()]
-    )
-
-    cost_by_facility: dict[int, Decimal] = {}
-    total = Decimal("0")
-    for line in lines:
-        weight = quantize(shipped[line.pk])
-        allocations = list(line.allocations.all()) or [
-            SalesOrderAllocation(source_facility=line.facility, quantity_lb=line.quantity_lb)
-        ]
-        # Split the catch weight across the sources in proportion to what each was allocated.
-        remaining = weight
-        for position, allocation in enumerate(allocations):
-            part = (
-                remaining
-                if position == len(allocations) - 1
-                else quantize(weight * allocation.quantity_lb / line.quantity_lb)
-            )
-            remaining -= part
-            if part <= 0:
-                continue
-            movement = stock_movement_post(
-                facility=allocation.source_facility,
-                item=line.item,
-                kind=MovementKind.SHIPMENT,
-                quantity_lb=part,
-                effective_date=ship_date,
-                memo=f"{order.number} line {line.line_no}",
-                source_type="sales_order",
-                source_id=order.pk,
-            )
-            facility_id = allocation.source_facility.pk
-            cost_by_facility[facility_id] = cost_by_facility.get(facility_id, Decimal("0")) - movement.value
-        line.shipped_lb = weight
-        line.amount = quantize(weight * line.price_per_lb)
-        line.save(update_fields=["shipped_lb", "amount", "updated_at"])
-        total += line.amount
-
-    cogs_lines = []
-    cogs, inventory = account_for_role("cost_of_goods_sold"), account_for_role("inventory")
-    for facility_id, cost in sorted(cost_by_facility.items()):
-        cost = quantize(cost)
-        if cost > 0:
-            memo = f"COGS {order.number}"
-            cogs_lines += [
-                {
-                    "account": cogs,
-                    "debit": cost,
-                    "memo": memo,
-                    "customer_id": order.customer_id,
-                    "facility_id": facility_id,
-                },
-                {"account": inventory, "credit": cost, "memo": memo, "facility_id": facility_id},
-            ]
-    if cogs_lines:
-        journal_entry_post(
-            entry_date=ship_date,
-            memo=f"Shipment {order.number}",
-            source="shipment",
-            source_id=order.pk,
-            lines=cogs_lines,
-            actor=actor,
-        )
-    atp_release(source_type=RESERVATION_SOURCE, source_ids=[line.pk for line in lines])
-    order.status = SalesOrderStatus.SHIPPED
-    order.total = quantize(total)
-    order.shipped_at = timezone.now()
-    order.ship_date = ship_date
-    order.save(update_fields=["status", "total", "shipped_at", "ship_date", "updated_at"])
-    event_emit(event_type="sales_order.shipped", obj=_payload(order))
-    return order
-
-
 @transaction.atomic
 def sales_order_invoice(*, order: SalesOrder, invoice_date: date | None = None, actor=None) -> SalesOrder:
     """Invoice the shipped weights at the order's prices; the invoice is posted and linked both ways."""
@@ -366,32 +258,4 @@ def sales_order_cancel(*, order: SalesOrder, actor=None) -> SalesOrder:
     order.status = SalesOrderStatus.CANCELLED
     order.cancelled_at = timezone.now()
     order.save(update_fields=["status", "cancelled_at", "updated_at"])
-    return order
-
-
-def sales_order_transition(
-    *,
-    order: SalesOrder,
-    status: str,
-    shipped: dict[int, Decimal] | None = None,
-    ship_date: date | None = None,
-    actor=None,
-) -> SalesOrder:
-    """PATCH {"status": ...}: dispatch to the transition's service."""
-    if status == order.status:
-        raise Conflict(
-            f"The sales order is already {status}.",
-            field="status",
-            current_status=order.status,
-            allowed_next=list(SALES_ORDER_TRANSITIONS[order.status]),
-        )
-    if status == SalesOrderStatus.CONFIRMED:
-        return sales_order_confirm(order=order, actor=actor)
-    if status == SalesOrderStatus.SHIPPED:
-        return sales_order_ship(order=order, shipped=shipped or {}, ship_date=ship_date, actor=actor)
-    if status == SalesOrderStatus.INVOICED:
-        return sales_order_invoice(order=order, actor=actor)
-    if status == SalesOrderStatus.CANCELLED:
-        return sales_order_cancel(order=order, actor=actor)
-    _require_status(order, status)  # raises: draft is never a target
     return order
