@@ -56,6 +56,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "silos.members",
+    "parties",
     "sales",
     "inventory",
     "ledger",

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from inventory import services
-from inventory.models import CuttingPattern, Facility, Item, StockMovement, TransferLane, Vendor
+from inventory.models import CuttingPattern, Facility, Item, StockMovement, TransferLane
 
 D = Decimal
 OPENING_DATE = date(2026, 1, 2)
@@ -155,19 +155,10 @@ OPENING_LB = {
 }
 OPENING_OVERRIDES = {("BLYTHE", "112A"): 12000, ("OMAHA", "112A"): 6000, ("DENVER", "189A"): 800}
 
-VENDORS = [
-    # code, name, contact, city, region, terms, external_ref
-    ("SANDHILLS", "Sandhills Cattle Co.", "Dana Reyes", "Ord", "NE", 7, "ap-2001"),
-    ("PLATTE", "Platte Valley Packing", "Sam Ortiz", "Grand Island", "NE", 14, "ap-2002"),
-    ("HIGHPLAINS", "High Plains Beef", "Jo Lindqvist", "Greeley", "CO", 14, "ap-2003"),
-    ("COLDCHAIN", "ColdChain Freight", "Ari Mensah", "Council Bluffs", "IA", 30, "ap-2004"),
-    ("PACKRITE", "PackRite Packaging Supply", "Lee Novak", "Lincoln", "NE", 30, None),
-]
-
 
 def seed_inventory(silo) -> str:
     """Create what is missing; re-running changes nothing."""
-    counts = dict.fromkeys(("facilities", "lanes", "items", "patterns", "vendors", "receipts"), 0)
+    counts = dict.fromkeys(("facilities", "lanes", "items", "patterns", "receipts"), 0)
     facilities = _facilities(counts)
     items = _items(counts)
     for src, dst, days, cost in LANES:
@@ -190,7 +181,6 @@ def seed_inventory(silo) -> str:
         )
         counts["patterns"] += 1
     _opening_stock(facilities, items, counts)
-    _vendors(counts)
     return ", ".join(f"{n} {name}" for name, n in counts.items()) + " created"
 
 
@@ -252,19 +242,3 @@ def _opening_stock(facilities, items, counts) -> None:
                 source_type=OPENING_SOURCE,
             )
             counts["receipts"] += 1
-
-
-def _vendors(counts) -> None:
-    for code, name, contact, city, region, terms, ref in VENDORS:
-        if Vendor.objects.filter(code__iexact=code).exists():
-            continue
-        services.vendor_create(
-            code=code,
-            name=name,
-            contact_name=contact,
-            email=f"ar@{code.lower()}.example.com",
-            payment_terms_days=terms,
-            external_ref=ref,
-            address={"line1": "10 Commerce St", "city": city, "region": region, "country": "US"},
-        )
-        counts["vendors"] += 1

@@ -59,8 +59,8 @@ class JournalLine(models.Model):
     debit = MoneyField(default=0)
     credit = MoneyField(default=0)
     memo = models.CharField(max_length=500, blank=True, default="")
-    customer = models.ForeignKey("sales.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    vendor = models.ForeignKey("inventory.Vendor", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey("parties.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    vendor = models.ForeignKey("parties.Vendor", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     facility = models.ForeignKey(
         "inventory.Facility", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
