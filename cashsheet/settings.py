@@ -61,6 +61,7 @@ TENANT_APPS = [
     "inventory",
     "ledger",
     "atp",
+    "operations",
     "webhooks",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -18,6 +18,7 @@ api_patterns = [
     path("", include("inventory.api.urls")),
     path("", include("ledger.api.urls")),
     path("", include("atp.api.urls")),
+    path("", include("operations.api.urls")),
     path("", include("webhooks.api.urls")),
     path("", api_views.api_root, name="api-root"),
 ]

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("inventory", "0002_counterparty_base"),
         ("parties", "0001_initial"),
-        ("ledger", "0002_parties_foreign_keys"),
+        ("ledger", "0004_parties_foreign_keys"),
     ]
 
     operations = [

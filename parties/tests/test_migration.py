@@ -13,7 +13,11 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("sales", "0004_counterparty_base"), ("inventory", "0002_counterparty_base"), ("ledger", "0001_initial")]
+BEFORE = [
+    ("sales", "0004_counterparty_base"),
+    ("inventory", "0002_counterparty_base"),
+    ("ledger", "0003_perpetual_inventory_accounts"),
+]
 
 
 def _seed(apps) -> dict:

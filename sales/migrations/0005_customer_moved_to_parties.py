@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("sales", "0004_counterparty_base"),
         ("parties", "0001_initial"),
-        ("ledger", "0002_parties_foreign_keys"),
+        ("ledger", "0004_parties_foreign_keys"),
     ]
 
     operations = [

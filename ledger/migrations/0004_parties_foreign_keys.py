@@ -15,7 +15,7 @@ def _fk(to, **kw):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("ledger", "0001_initial"),
+        ("ledger", "0003_perpetual_inventory_accounts"),
         ("parties", "0001_initial"),
     ]
 
