@@ -16,7 +16,6 @@ from inventory.models import (
     StockBalance,
     StockMovement,
     TransferLane,
-    Vendor,
 )
 
 
@@ -77,14 +76,6 @@ class ItemFilterSet(ResourceFilterSet):
     class Meta:
         model = Item
         fields = ["species", "category", "active", "imps_code", "grade"]
-
-
-class VendorFilterSet(ResourceFilterSet):
-    code = django_filters.CharFilter(field_name="code", lookup_expr="iexact")
-
-    class Meta:
-        model = Vendor
-        fields = ["active", "external_ref", "code"]
 
 
 class CuttingPatternFilterSet(ResourceFilterSet):

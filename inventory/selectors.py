@@ -28,7 +28,6 @@ from inventory.models import (
     StockDay,
     StockMovement,
     TransferLane,
-    Vendor,
 )
 
 ZERO = Decimal("0.00")
@@ -57,10 +56,6 @@ def transfer_lane_between(*, from_facility: Facility, to_facility: Facility) -> 
 
 def item_list() -> QuerySet[Item]:
     return Item.objects.all()
-
-
-def vendor_list() -> QuerySet[Vendor]:
-    return Vendor.objects.all()
 
 
 def cutting_pattern_list() -> QuerySet[CuttingPattern]:

@@ -12,8 +12,9 @@ from cashsheet.api.serializers import StrictFieldsMixin
 from cashsheet.api.viewsets import ResourceViewSet
 from inventory import selectors, services
 from inventory.filters import LotFilterSet
-from inventory.models import Facility, Item, Lot, LotBalance, LotOrigin, LotState, Vendor
+from inventory.models import Facility, Item, Lot, LotBalance, LotOrigin, LotState
 from inventory.payloads import lot_render
+from parties.models import Vendor
 
 
 class LotBalanceSerializer(serializers.Serializer):

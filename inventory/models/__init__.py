@@ -15,7 +15,6 @@ from inventory.models.core import (
     StockDay,
     StockMovement,
     TransferLane,
-    Vendor,
 )
 from inventory.models.lots import InventorySequence, Lot, LotBalance, LotDay, LotEdge, LotHold, LotOrigin, LotState
 
@@ -42,5 +41,4 @@ __all__ = [
     "StockDay",
     "StockMovement",
     "TransferLane",
-    "Vendor",
 ]

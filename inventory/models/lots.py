@@ -39,7 +39,7 @@ class Lot(models.Model):
         Facility, on_delete=models.PROTECT, related_name="lots", help_text="Where it was received or made."
     )
     origin = models.CharField(max_length=12, choices=LotOrigin.choices)
-    vendor = models.ForeignKey("inventory.Vendor", null=True, blank=True, on_delete=models.PROTECT, related_name="lots")
+    vendor = models.ForeignKey("parties.Vendor", null=True, blank=True, on_delete=models.PROTECT, related_name="lots")
     vendor_lot_code = models.CharField(max_length=60, blank=True, default="", help_text="The vendor's lot number.")
     establishment_number = models.CharField(
         max_length=20, blank=True, default="", help_text="USDA establishment number of the plant that packed it."

@@ -19,8 +19,6 @@ from inventory.services.master import (
     item_update,
     transfer_lane_create,
     transfer_lane_update,
-    vendor_create,
-    vendor_update,
 )
 from inventory.services.postings import LOT_DETAILS, stock_post
 from inventory.services.stock import stock_issue, stock_movement_post, stock_transfer_post
@@ -54,6 +52,4 @@ __all__ = [
     "stock_transfer_post",
     "transfer_lane_create",
     "transfer_lane_update",
-    "vendor_create",
-    "vendor_update",
 ]

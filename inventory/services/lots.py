@@ -29,10 +29,10 @@ from inventory.models import (
     LotState,
     StockBalance,
     StockMovement,
-    Vendor,
 )
 from inventory.services.days import lots_available, pair_available
 from inventory.services.inputs import date_input, quantity_input, unit_cost_input
+from parties.models import Vendor
 from webhooks.services import event_emit
 
 ZERO = Decimal("0.00")

@@ -1,20 +1,19 @@
-"""Writes for sales. Views, the silo UI and the demo seeder all call these."""
+"""Writes for sales. Views, the silo UI and the demo seeder all call these (import from here)."""
 
-from sales.services.customers import customer_create, customer_update
+from sales.services.confirm import sales_order_confirm
+from sales.services.invoice import sales_order_invoice
 from sales.services.orders import (
+    LineInput,
     sales_order_cancel,
-    sales_order_confirm,
     sales_order_create,
-    sales_order_invoice,
+    sales_order_transition,
     sales_order_update,
 )
-from sales.services.shipping import ShipLine, sales_order_ship
-from sales.services.transitions import sales_order_transition
+from sales.services.ship import ShipLine, sales_order_ship
 
 __all__ = [
+    "LineInput",
     "ShipLine",
-    "customer_create",
-    "customer_update",
     "sales_order_cancel",
     "sales_order_confirm",
     "sales_order_create",

@@ -1,7 +1,8 @@
-"""The order-to-cash flow: create → confirm (ATP reserves) → ship (sales.services.shipping) → invoice.
+"""The order-to-cash flow: create → confirm (ATP reserves) → ship (catch weights, stock, COGS) → invoice.
 
 Every transition runs in one transaction with the order row locked: the document, its reservations,
-stock movements, journal entries and outbox events commit together or not at all.
+stock movements, journal entries and outbox events commit together or not at all. Creating, editing,
+cancelling and the PATCH dispatcher live here; confirm, ship and invoice have a module each.
 """
 
 from __future__ import annotations
@@ -14,24 +15,18 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from atp.services import AllocationRequest, atp_allocate, atp_release
-from cashsheet.api.exceptions import InvalidInput, InvalidTransition
+from atp.services import atp_release
+from cashsheet.api.exceptions import Conflict, InvalidInput, InvalidTransition
 from cashsheet.api.fields import quantize
 from cashsheet.api.services import ensure_unique
 from inventory.models import Facility, Item
-from ledger.services import account_for_role, invoice_create, invoice_post
-from sales.models import (
-    SALES_ORDER_TRANSITIONS,
-    Customer,
-    SalesOrder,
-    SalesOrderAllocation,
-    SalesOrderLine,
-    SalesOrderSequence,
-    SalesOrderStatus,
-)
+from parties.models import Customer
+from sales.models import SALES_ORDER_TRANSITIONS, SalesOrder, SalesOrderLine, SalesOrderSequence, SalesOrderStatus
+from sales.services.common import RESERVATION_SOURCE, order_lock, order_payload, require_status
+from sales.services.confirm import sales_order_confirm
+from sales.services.invoice import sales_order_invoice
+from sales.services.ship import sales_order_ship
 from webhooks.services import event_emit
-
-RESERVATION_SOURCE = "sales_order_line"
 
 
 @dataclass(frozen=True)
@@ -52,29 +47,6 @@ def _next_number() -> str:
     SalesOrderSequence.objects.filter(pk="sales_order").update(value=F("value") + 1)
     value = SalesOrderSequence.objects.values_list("value", flat=True).get(pk="sales_order")
     return f"SO-{value:06d}"
-
-
-def _lock(order: SalesOrder) -> SalesOrder:
-    return SalesOrder.objects.select_for_update().get(pk=order.pk)
-
-
-def _payload(order: SalesOrder) -> dict:
-    """The order as the API renders it: webhook receivers get exactly what a GET would return."""
-    from sales.api.order_serializers import SalesOrderSerializer
-    from sales.selectors import sales_order_list
-
-    return dict(SalesOrderSerializer(sales_order_list().get(pk=order.pk)).data)
-
-
-def _require_status(order: SalesOrder, target: str) -> None:
-    allowed = SALES_ORDER_TRANSITIONS[order.status]
-    if target not in allowed:
-        raise InvalidTransition(
-            f"A {order.status} sales order cannot become {target}.",
-            field="status",
-            current_status=order.status,
-            allowed_next=list(allowed),
-        )
 
 
 def _write_lines(order: SalesOrder, lines: list[LineInput]) -> None:
@@ -144,7 +116,7 @@ def sales_order_create(
     )
     _write_lines(order, lines)
     order.save(update_fields=["total", "updated_at"])
-    event_emit(event_type="sales_order.created", obj=_payload(order))
+    event_emit(event_type="sales_order.created", obj=order_payload(order))
     if status == SalesOrderStatus.CONFIRMED:
         order = sales_order_confirm(order=order, actor=actor)
     return order
@@ -153,7 +125,7 @@ def sales_order_create(
 @transaction.atomic
 def sales_order_update(*, order: SalesOrder, lines: list[LineInput] | None = None, **fields) -> SalesOrder:
     """Edit a draft: header fields and, when given, the whole set of lines."""
-    order = _lock(order)
+    order = order_lock(order)
     if order.status != SalesOrderStatus.DRAFT:
         raise InvalidTransition(
             f"Only a draft sales order can be edited; this one is {order.status}.",
@@ -176,86 +148,44 @@ def sales_order_update(*, order: SalesOrder, lines: list[LineInput] | None = Non
     return order
 
 
-# --- transitions ------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def sales_order_confirm(*, order: SalesOrder, actor=None) -> SalesOrder:
-    """Reserve every line through ATP, all or nothing; a shortfall is a 409 with per-line ATP results."""
-    order = _lock(order)
-    _require_status(order, SalesOrderStatus.CONFIRMED)
-    lines = list(order.lines.select_related("item", "facility"))
-    allocations = atp_allocate(
-        lines=[
-            AllocationRequest(
-                source_id=line.pk,
-                facility=line.facility,
-                item=line.item,
-                quantity_lb=line.quantity_lb,
-                delivery_date=line.delivery_date,
-            )
-            for line in lines
-        ],
-        source_type=RESERVATION_SOURCE,
-    )
-    # ATP answers in facility codes (as its API does); resolve them once.
-    codes = {code for allocation in allocations for code in allocation.sources}
-    facilities = {f.code: f for f in Facility.objects.filter(code__in=codes)}
-    rows = []
-    for line, allocation in zip(lines, allocations, strict=True):
-        line.source_facility = facilities.get(allocation.source_facility)
-        line.marginal_price_per_lb = allocation.marginal_price_per_lb
-        line.save(update_fields=["source_facility", "marginal_price_per_lb", "updated_at"])
-        rows += [
-            SalesOrderAllocation(line=line, source_facility=facilities[code], quantity_lb=lb)
-            for code, lb in allocation.sources.items()
-            if lb > 0
-        ]
-    SalesOrderAllocation.objects.bulk_create(rows)
-    order.status = SalesOrderStatus.CONFIRMED
-    order.confirmed_at = timezone.now()
-    order.save(update_fields=["status", "confirmed_at", "updated_at"])
-    event_emit(event_type="sales_order.confirmed", obj=_payload(order))
-    return order
-
-
-@transaction.atomic
-def sales_order_invoice(*, order: SalesOrder, invoice_date: date | None = None, actor=None) -> SalesOrder:
-    """Invoice the shipped weights at the order's prices; the invoice is posted and linked both ways."""
-    order = _lock(order)
-    _require_status(order, SalesOrderStatus.INVOICED)
-    revenue = account_for_role("sales_revenue")
-    lines = [
-        {
-            "item": line.item,
-            "description": f"{line.item.imps_code} {line.item.description}",
-            "quantity_lb": line.shipped_lb,
-            "price_per_lb": line.price_per_lb,
-            "account": revenue,
-        }
-        for line in order.lines.select_related("item").order_by("line_no")
-    ]
-    invoice = invoice_create(
-        customer=order.customer,
-        invoice_date=invoice_date or timezone.localdate(),
-        lines=lines,
-        sales_order_id=order.pk,
-        actor=actor,
-    )
-    invoice = invoice_post(invoice=invoice, actor=actor)
-    order.invoice = invoice
-    order.status = SalesOrderStatus.INVOICED
-    order.save(update_fields=["invoice", "status", "updated_at"])
-    return order
+# --- cancel and the PATCH dispatcher ----------------------------------------------------------------------
 
 
 @transaction.atomic
 def sales_order_cancel(*, order: SalesOrder, actor=None) -> SalesOrder:
-    order = _lock(order)
-    _require_status(order, SalesOrderStatus.CANCELLED)
+    order = order_lock(order)
+    require_status(order, SalesOrderStatus.CANCELLED)
     if order.status == SalesOrderStatus.CONFIRMED:
         atp_release(source_type=RESERVATION_SOURCE, source_ids=list(order.lines.values_list("pk", flat=True)))
     order.status = SalesOrderStatus.CANCELLED
     order.cancelled_at = timezone.now()
     order.save(update_fields=["status", "cancelled_at", "updated_at"])
+    return order
+
+
+def sales_order_transition(
+    *,
+    order: SalesOrder,
+    status: str,
+    shipped: dict | None = None,
+    ship_date: date | None = None,
+    actor=None,
+) -> SalesOrder:
+    """PATCH {"status": ...}: dispatch to the transition's service."""
+    if status == order.status:
+        raise Conflict(
+            f"The sales order is already {status}.",
+            field="status",
+            current_status=order.status,
+            allowed_next=list(SALES_ORDER_TRANSITIONS[order.status]),
+        )
+    if status == SalesOrderStatus.CONFIRMED:
+        return sales_order_confirm(order=order, actor=actor)
+    if status == SalesOrderStatus.SHIPPED:
+        return sales_order_ship(order=order, shipped=shipped or {}, ship_date=ship_date, actor=actor)
+    if status == SalesOrderStatus.INVOICED:
+        return sales_order_invoice(order=order, actor=actor)
+    if status == SalesOrderStatus.CANCELLED:
+        return sales_order_cancel(order=order, actor=actor)
+    require_status(order, status)  # raises: draft is never a target
     return order

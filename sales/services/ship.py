@@ -26,7 +26,7 @@ from inventory.selectors import lot_find
 from inventory.services import stock_issue
 from ledger.services import account_for_role, journal_entry_post
 from sales.models import SalesOrder, SalesOrderAllocation, SalesOrderLine, SalesOrderLineLot, SalesOrderStatus
-from sales.services.orders import RESERVATION_SOURCE, _lock, _payload, _require_status
+from sales.services.common import RESERVATION_SOURCE, order_lock, order_payload, require_status
 from webhooks.services import event_emit
 
 
@@ -180,8 +180,8 @@ def _check_named_shelf_life(plan: _Plan, *, order: SalesOrder, arrival: date, mi
 def sales_order_ship(*, order: SalesOrder, shipped: dict, ship_date: date | None = None, actor=None) -> SalesOrder:
     """Record catch weights per lot, move stock out of the allocated facilities, post COGS, release
     reservations. `shipped` maps line id to its weight (lots FEFO), to [(lot, lb)], or to a ShipLine."""
-    order = _lock(order)
-    _require_status(order, SalesOrderStatus.SHIPPED)
+    order = order_lock(order)
+    require_status(order, SalesOrderStatus.SHIPPED)
     ship_date = ship_date or timezone.localdate()
     shipped = _ship_lines(shipped)
     lines = list(order.lines.select_related("item", "facility").prefetch_related("allocations__source_facility"))
@@ -239,7 +239,7 @@ def sales_order_ship(*, order: SalesOrder, shipped: dict, ship_date: date | None
     order.shipped_at = timezone.now()
     order.ship_date = ship_date
     order.save(update_fields=["status", "total", "shipped_at", "ship_date", "updated_at"])
-    event_emit(event_type="sales_order.shipped", obj=_payload(order))
+    event_emit(event_type="sales_order.shipped", obj=order_payload(order))
     return order
 
 

@@ -69,7 +69,8 @@ def opening_lots(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0002_counterparty_base'),
+        ('inventory', '0003_vendor_moved_to_parties'),
+        ('parties', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -178,7 +179,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='lot',
             name='vendor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lots', to='inventory.vendor'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lots', to='parties.vendor'),
         ),
         migrations.AddField(
             model_name='stockmovement',
