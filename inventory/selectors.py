@@ -23,7 +23,6 @@ from inventory.models import (
     StockDay,
     StockMovement,
     TransferLane,
-    Vendor,
 )
 
 ZERO = Decimal("0.00")
@@ -52,10 +51,6 @@ def transfer_lane_between(*, from_facility: Facility, to_facility: Facility) -> 
 
 def item_list() -> QuerySet[Item]:
     return Item.objects.all()
-
-
-def vendor_list() -> QuerySet[Vendor]:
-    return Vendor.objects.all()
 
 
 def cutting_pattern_list() -> QuerySet[CuttingPattern]:

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('atp', '0001_initial'),
-        ('inventory', '0003_atp_v2_capacity_process'),
+        ('inventory', '0004_atp_v2_capacity_process'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

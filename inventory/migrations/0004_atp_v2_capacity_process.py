@@ -28,7 +28,7 @@ def carry_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0002_counterparty_base'),
+        ('inventory', '0003_vendor_moved_to_parties'),
     ]
 
     operations = [
