@@ -6,6 +6,7 @@ StockDay row on or before the date (one index lookup on (facility, item, date)).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -270,3 +271,21 @@ def supply_by_expiry(*, item_ids: set[int], today: date) -> dict[tuple[int, int]
         for facility_id, item_id, use_by, lb in cursor.fetchall():
             out.setdefault((facility_id, item_id), []).append((use_by, lb))
     return out
+
+
+@dataclass(frozen=True)
+class CommittedWork:
+    """Planned and released work the ATP must treat as fixed flows (lower bounds on its cut and lane columns).
+
+    cuts: (pattern_id, facility_id, day_date, input_lb); transfers: (lane_id, item_id, ship_date, lb).
+    """
+
+    cuts: list[tuple[int, int, date, Decimal]] = field(default_factory=list)
+    transfers: list[tuple[int, int, date, Decimal]] = field(default_factory=list)
+
+
+def committed_work(*, item_ids: set[int], today: date, end: date) -> CommittedWork:
+    """Production and transfer orders not yet completed or shipped whose items are in `item_ids`, dated up to
+    `end`; dates before `today` are reported as today (overdue work is still owed). Until work orders exist
+    there is none; the work-orders change replaces this body, not its signature."""
+    return CommittedWork()

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0005_lot_required'),
+        ('inventory', '0006_lot_required'),
         ('sales', '0005_customer_moved_to_parties'),
     ]
 

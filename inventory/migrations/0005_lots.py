@@ -69,7 +69,7 @@ def opening_lots(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inventory', '0003_vendor_moved_to_parties'),
+        ('inventory', '0004_atp_v2_capacity_process'),
         ('parties', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ class Migration(migrations.Migration):
     """Every movement names its lot (0003 gave every existing one its opening lot)."""
 
     dependencies = [
-        ("inventory", "0004_lots"),
+        ("inventory", "0005_lots"),
     ]
 
     operations = [
