@@ -22,7 +22,6 @@ from inventory.models import (
     StockDay,
     StockMovement,
     TransferLane,
-    Vendor,
 )
 
 ZERO = Decimal("0.00")
@@ -51,10 +50,6 @@ def transfer_lane_between(*, from_facility: Facility, to_facility: Facility) -> 
 
 def item_list() -> QuerySet[Item]:
     return Item.objects.all()
-
-
-def vendor_list() -> QuerySet[Vendor]:
-    return Vendor.objects.all()
 
 
 def cutting_pattern_list() -> QuerySet[CuttingPattern]:

@@ -32,18 +32,6 @@ ITEM = OpenApiExample(
     },
     request_only=True,
 )
-VENDOR = OpenApiExample(
-    "Vendor",
-    value={
-        "code": "SANDHILLS",
-        "name": "Sandhills Cattle Co.",
-        "contact_name": "Dana Reyes",
-        "email": "[email protected]",
-        "payment_terms_days": 14,
-        "external_ref": "ap-0042",
-    },
-    request_only=True,
-)
 PATTERN = OpenApiExample(
     "Cutting pattern",
     value={

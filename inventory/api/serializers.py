@@ -3,7 +3,6 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from cashsheet.api.fields import NullableCharField
 from cashsheet.api.serializers import AddressSerializer, ResourceSerializer, StrictFieldsMixin
 from inventory.models import (
     CuttingPattern,
@@ -14,7 +13,6 @@ from inventory.models import (
     StockBalance,
     StockMovement,
     TransferLane,
-    Vendor,
 )
 
 TIMESTAMPS = ["id", "created_at", "updated_at"]
@@ -82,21 +80,6 @@ class ItemSerializer(ResourceSerializer):
 
     def validate_imps_code(self, value: str) -> str:
         return _not_blank(value).upper()
-
-
-class VendorSerializer(ResourceSerializer):
-    external_ref = NullableCharField(max_length=100)
-    address = AddressSerializer(required=False)
-
-    class Meta:
-        model = Vendor
-        fields = ["id", "code", "name", "contact_name", "email", "phone", "address", "payment_terms_days"]
-        fields += ["tax_id", "external_ref", "active", "created_at", "updated_at"]
-        read_only_fields = TIMESTAMPS
-        validators: list = []
-
-    def validate_code(self, value: str) -> str:
-        return _not_blank(value)
 
 
 class CuttingPatternOutputSerializer(StrictFieldsMixin, serializers.ModelSerializer):

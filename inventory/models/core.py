@@ -11,7 +11,6 @@ from django.db import models
 from django.db.models.functions import Upper
 
 from cashsheet.api.fields import MoneyField, UnitPriceField, WeightField
-from cashsheet.counterparty import Counterparty
 
 
 class Facility(models.Model):
@@ -96,16 +95,6 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"{self.imps_code} {self.description}"
-
-
-class Vendor(Counterparty):
-    """A supplier: the same shape as sales.Customer (ledger bills point here as "inventory.Vendor")."""
-
-    contact_name = models.CharField(max_length=200, blank=True, default="")
-    address = models.JSONField(default=dict, blank=True)
-
-    class Meta(Counterparty.Meta):
-        pass
 
 
 class TransferLane(models.Model):
