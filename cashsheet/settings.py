@@ -27,6 +27,19 @@ if not SECRET_KEY:
     # Development only. API tokens are SHA-256 digests and do not depend on this key.
     SECRET_KEY = "dev-insecure-cashsheet-key-change-me"
 
+# Fernet keys for secrets stored encrypted (webhook signing secrets), newest first, comma-separated; see
+# cashsheet/encryption.py for rotation. Development falls back to a key derived from SECRET_KEY.
+CASHSHEET_ENCRYPTION_KEYS = [k.strip() for k in os.environ.get("CASHSHEET_ENCRYPTION_KEYS", "").split(",") if k.strip()]
+if not CASHSHEET_ENCRYPTION_KEYS:
+    if os.environ.get("CASHSHEET_ENV") == "production":
+        raise RuntimeError("CASHSHEET_ENCRYPTION_KEYS must be set when CASHSHEET_ENV=production")
+    import base64
+    import hashlib
+
+    # Same derivation as cashsheet.encryption.key_derive (which cannot be imported from settings).
+    _derived = hashlib.sha256(b"cashsheet-encryption-v1\0" + SECRET_KEY.encode()).digest()
+    CASHSHEET_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(_derived).decode()]
+
 CASHSHEET_BASE_DOMAIN = os.environ.get("CASHSHEET_BASE_DOMAIN", "localhost").lower().strip(".")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h] or [
     CASHSHEET_BASE_DOMAIN,
