@@ -18,10 +18,10 @@ OPENING_DATE = date(2026, 1, 2)
 OPENING_SOURCE = "demo_opening"
 
 FACILITIES = [
-    # code, name, city, region, timezone, can_break, daily capacity lb
-    ("BLYTHE", "Blythe processing plant", "Blythe", "NE", "America/Chicago", True, "180000.00"),
-    ("OMAHA", "Omaha fabrication plant", "Omaha", "NE", "America/Chicago", True, "250000.00"),
-    ("DENVER", "Denver cold store", "Denver", "CO", "America/Denver", False, "0.00"),
+    # code, name, city, region, timezone, can_break, breaking and fabrication capacity lb of input per day
+    ("BLYTHE", "Blythe processing plant", "Blythe", "NE", "America/Chicago", True, "180000.00", "180000.00"),
+    ("OMAHA", "Omaha fabrication plant", "Omaha", "NE", "America/Chicago", True, "250000.00", "250000.00"),
+    ("DENVER", "Denver cold store", "Denver", "CO", "America/Denver", False, "0.00", "0.00"),
 ]
 
 LANES = [  # from, to, lead time days, cost per lb; every pair both ways
@@ -248,7 +248,7 @@ def seed_inventory(silo) -> str:
 
 def _facilities(counts) -> dict[str, Facility]:
     out = {}
-    for code, name, city, region, tz, can_break, capacity in FACILITIES:
+    for code, name, city, region, tz, can_break, breaking, fabrication in FACILITIES:
         facility = Facility.objects.filter(code=code).first()
         if facility is None:
             facility = services.facility_create(
@@ -256,7 +256,8 @@ def _facilities(counts) -> dict[str, Facility]:
                 name=name,
                 timezone=tz,
                 can_break=can_break,
-                daily_capacity_lb=D(capacity),
+                breaking_capacity_lb=D(breaking),
+                fabrication_capacity_lb=D(fabrication),
                 address={"line1": "1 Plant Rd", "city": city, "region": region, "country": "US"},
             )
             counts["facilities"] += 1

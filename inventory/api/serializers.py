@@ -10,6 +10,7 @@ from inventory.models import (
     Facility,
     Item,
     MovementKind,
+    Process,
     StockBalance,
     StockMovement,
     TransferLane,
@@ -27,12 +28,22 @@ def _not_blank(value: str) -> str:
 
 class FacilitySerializer(ResourceSerializer):
     address = AddressSerializer(required=False)
-    daily_capacity_lb = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal(0), required=False)
+    breaking_capacity_lb = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal(0), required=False,
+        help_text="Breaking (carcass to primals), lb of input per day.",
+    )  # fmt: skip
+    fabrication_capacity_lb = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal(0), required=False,
+        help_text="Fabrication (primals to subprimals), lb of input per day.",
+    )  # fmt: skip
+    daily_capacity_lb = serializers.DecimalField(
+        max_digits=13, decimal_places=2, read_only=True, help_text="Read-only: breaking + fabrication capacity."
+    )
 
     class Meta:
         model = Facility
-        fields = ["id", "code", "name", "address", "timezone", "can_break", "daily_capacity_lb", "active"]
-        fields += ["created_at", "updated_at"]
+        fields = ["id", "code", "name", "address", "timezone", "can_break", "breaking_capacity_lb"]
+        fields += ["fabrication_capacity_lb", "daily_capacity_lb", "active", "created_at", "updated_at"]
         read_only_fields = TIMESTAMPS
         validators: list = []
         extra_kwargs = {"code": {"validators": []}}
@@ -101,12 +112,21 @@ class CuttingPatternSerializer(ResourceSerializer):
     processing_cost_per_lb = serializers.DecimalField(
         max_digits=12, decimal_places=4, min_value=Decimal(0), required=False
     )
+    process = serializers.ChoiceField(
+        choices=Process.choices, required=False, help_text="Default: breaking for a carcass input, else fabrication."
+    )
+    lead_time_days = serializers.IntegerField(
+        min_value=0,
+        max_value=30,
+        required=False,
+        help_text="Default: 1 for breaking (the chill day), 0 for fabrication.",
+    )
     yield_total = serializers.SerializerMethodField()
 
     class Meta:
         model = CuttingPattern
-        fields = ["id", "code", "name", "input_item", "input_imps_code", "outputs", "yield_total"]
-        fields += ["processing_cost_per_lb", "facilities", "active", "created_at", "updated_at"]
+        fields = ["id", "code", "name", "input_item", "input_imps_code", "outputs", "yield_total", "process"]
+        fields += ["lead_time_days", "processing_cost_per_lb", "facilities", "active", "created_at", "updated_at"]
         read_only_fields = TIMESTAMPS
         validators: list = []
 

@@ -9,9 +9,21 @@ from django.db import transaction
 from cashsheet.api.exceptions import Conflict, InvalidInput
 from cashsheet.api.services import ensure_unique, fields_check, model_save
 from inventory.locks import item_lock
-from inventory.models import CuttingPattern, CuttingPatternOutput, Facility, Item, StockMovement, TransferLane
+from inventory.models import (
+    DEFAULT_LEAD_TIME_DAYS,
+    Category,
+    CuttingPattern,
+    CuttingPatternOutput,
+    Facility,
+    Item,
+    Process,
+    StockMovement,
+    TransferLane,
+)
 
-FACILITY_FIELDS = frozenset({"code", "name", "address", "timezone", "can_break", "daily_capacity_lb", "active"})
+FACILITY_FIELDS = frozenset(
+    {"code", "name", "address", "timezone", "can_break", "breaking_capacity_lb", "fabrication_capacity_lb", "active"}
+)
 LANE_FIELDS = frozenset({"from_facility", "to_facility", "lead_time_days", "cost_per_lb", "active"})
 ITEM_FIELDS = frozenset(
     {
@@ -25,7 +37,9 @@ ITEM_FIELDS = frozenset(
         "active",
     }
 )
-PATTERN_FIELDS = frozenset({"code", "name", "input_item", "processing_cost_per_lb", "active"})
+PATTERN_FIELDS = frozenset(
+    {"code", "name", "input_item", "process", "lead_time_days", "processing_cost_per_lb", "active"}
+)
 
 
 # --- Facilities ---------------------------------------------------------------------------------
@@ -186,6 +200,11 @@ def cutting_pattern_create(*, outputs: list[dict], facilities: list[Facility] | 
         CuttingPattern.objects.filter(code__iexact=data["code"]), field="code", value=data["code"], label="pattern"
     )
     _pattern_validate(input_item=data["input_item"], outputs=outputs, facilities=facilities)
+    # Unless told: a carcass (or side) is broken, anything else fabricated; the lead time follows the process.
+    data.setdefault(
+        "process", Process.BREAKING if data["input_item"].category == Category.CARCASS else Process.FABRICATION
+    )
+    data.setdefault("lead_time_days", DEFAULT_LEAD_TIME_DAYS[Process(data["process"])])
     pattern = model_save(CuttingPattern(), data, creating=True)
     _pattern_set_children(pattern, outputs, facilities or [])
     return pattern
@@ -206,6 +225,8 @@ def cutting_pattern_update(
             label="pattern",
             exclude=pattern,
         )
+    if "process" in data and "lead_time_days" not in data:
+        data["lead_time_days"] = DEFAULT_LEAD_TIME_DAYS[Process(data["process"])]
     input_item = data.get("input_item", pattern.input_item)
     if outputs is None and "input_item" in data:
         outputs_check = [{"item": o.item, "yield_fraction": o.yield_fraction} for o in pattern.outputs.all()]
