@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from cashsheet.api.filters import ResourceFilterSet
+from cashsheet.api.filters import ResourceFilterSet, parse_id
 from inventory.models import (
     Category,
     CuttingPattern,
@@ -30,8 +30,8 @@ class _RefFilter(django_filters.CharFilter):
         if value in (None, ""):
             return qs
         value = value.strip()
-        if value.isdigit():
-            return qs.filter(**{f"{self.field_name}_id": int(value)})
+        if parse_id(value) is not None:
+            return qs.filter(**{f"{self.field_name}_id": parse_id(value)})
         return qs.filter(**{f"{self.field_name}__{self.code_field}__iexact": value})
 
 
@@ -92,7 +92,8 @@ class CuttingPatternFilterSet(ResourceFilterSet):
         fields = ["active", "input_item"]
 
     def filter_facility(self, qs, name, value):
-        cond = Q(facilities__id=int(value)) if value.isdigit() else Q(facilities__code__iexact=value)
+        facility_id = parse_id(value)
+        cond = Q(facilities__id=facility_id) if facility_id else Q(facilities__code__iexact=value)
         return qs.filter(cond).distinct()
 
 
