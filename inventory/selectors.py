@@ -24,6 +24,7 @@ from inventory.models import (
     Lot,
     LotBalance,
     LotDay,
+    LotEdge,
     LotHold,
     StockBalance,
     StockDay,
@@ -271,6 +272,36 @@ def supply_by_expiry(*, item_ids: set[int], today: date) -> dict[tuple[int, int]
         for facility_id, item_id, use_by, lb in cursor.fetchall():
             out.setdefault((facility_id, item_id), []).append((use_by, lb))
     return out
+
+
+# --- Genealogy -----------------------------------------------------------------------------------------
+
+# The lots reachable from a start set through LotEdge, each with its smallest distance: forward walks from
+# inputs to what was made of them, backward from outputs to what went into them. UNION (not UNION ALL)
+# drops repeated (lot, depth) pairs, and the depth bound stops the walk should a cycle ever be written.
+# Callers embed it as the first CTE of their own statement: `WITH RECURSIVE <this>, ... SELECT ...`,
+# binding %(start)s (bigint[]); `tree_lots(lot_id, depth)` is the result.
+_TREE_CTE = f"""
+tree(lot_id, depth) AS (
+  SELECT unnest(%(start)s::bigint[]), 0
+  UNION
+  SELECT e.{{next}}, t.depth + 1 FROM {LotEdge._meta.db_table} e JOIN tree t ON e.{{this}} = t.lot_id
+  WHERE t.depth < 64
+),
+tree_lots AS (SELECT lot_id, MIN(depth) AS depth FROM tree GROUP BY lot_id)
+"""
+GENEALOGY_CTE = {
+    "forward": _TREE_CTE.format(next="child_id", this="parent_id"),
+    "backward": _TREE_CTE.format(next="parent_id", this="child_id"),
+}
+
+
+def lot_genealogy(*, lot_ids: list[int], direction: str) -> dict[int, int]:
+    """lot id -> distance from `lot_ids` (0 for themselves), following production forward or backward."""
+    sql = f"WITH RECURSIVE {GENEALOGY_CTE[direction]} SELECT lot_id, depth FROM tree_lots"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"start": list(lot_ids)})
+        return dict(cursor.fetchall())
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,10 @@ PARAMS = [
     OpenApiParameter("from", OpenApiTypes.DATE, description="income-statement, general-ledger"),
     OpenApiParameter("to", OpenApiTypes.DATE, description="income-statement, general-ledger"),
     OpenApiParameter("account", OpenApiTypes.STR, description="general-ledger: account id or code"),
+    OpenApiParameter("lot", OpenApiTypes.STR, description="trace, recall: lot id or code"),
+    OpenApiParameter("direction", OpenApiTypes.STR, enum=["forward", "backward"], description="trace"),
+    OpenApiParameter("sales_order", OpenApiTypes.STR, description="trace backward from a shipped order"),
+    OpenApiParameter("movement", OpenApiTypes.INT, description="trace backward from a stock movement"),
     OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="csv for spreadsheets and BI"),
 ]
 
