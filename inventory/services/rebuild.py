@@ -1,4 +1,5 @@
-"""Rebuild StockBalance and StockDay from the movements, reporting every row that drifted.
+"""Rebuild StockBalance and StockDay (and the lots' LotBalance and LotDay) from the movements, reporting every
+row that drifted.
 
 The kept tables are the truth reads rely on; movements are the truth they are derived from. The
 rebuild takes an EXCLUSIVE lock on the balance table first: every posting locks a balance row
@@ -14,7 +15,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from cashsheet.api.fields import quantize
-from inventory.models import StockBalance, StockDay, StockMovement
+from inventory.models import LotBalance, LotDay, StockBalance, StockDay, StockMovement
 
 ZERO = Decimal("0.00")
 
@@ -31,23 +32,39 @@ GROUP BY facility_id, item_id, effective_date
 WINDOW w AS (PARTITION BY facility_id, item_id ORDER BY effective_date)
 """
 
+_LOT_BALANCES_SQL = f"""
+SELECT lot_id, facility_id, SUM(direction * quantity_lb)
+FROM {StockMovement._meta.db_table} GROUP BY lot_id, facility_id
+"""
+
+_LOT_DAYS_SQL = f"""
+SELECT lot_id, facility_id, effective_date, SUM(SUM(direction * quantity_lb)) OVER w
+FROM {StockMovement._meta.db_table}
+GROUP BY lot_id, facility_id, effective_date
+WINDOW w AS (PARTITION BY lot_id, facility_id ORDER BY effective_date)
+"""
+
 
 @dataclass(frozen=True)
 class Drift:
-    table: str  # "balance" or "day"
+    table: str  # "balance", "day", "lot_balance" or "lot_day"
     facility_id: int
     item_id: int
     day: date | None
-    kept: tuple[Decimal, Decimal] | None  # (lb, value) in the table, None when the row is missing
-    rebuilt: tuple[Decimal, Decimal] | None  # (lb, value) from movements, None when the row should not exist
+    kept: tuple | None  # (lb, value) in the table ((lb,) for lots), None when the row is missing
+    rebuilt: tuple | None  # the same from movements, None when the row should not exist
+    lot_id: int | None = None  # lot rows: item_id is None
 
     def __str__(self) -> str:
-        where = f"facility={self.facility_id} item={self.item_id}" + (f" date={self.day}" if self.day else "")
+        owner = f"lot={self.lot_id}" if self.lot_id else f"item={self.item_id}"
+        where = f"facility={self.facility_id} {owner}" + (f" date={self.day}" if self.day else "")
         return f"{self.table} {where}: kept {_fmt(self.kept)}, movements say {_fmt(self.rebuilt)}"
 
 
-def _fmt(pair) -> str:
-    return "missing" if pair is None else f"{pair[0]} lb / {pair[1]}"
+def _fmt(row) -> str:
+    if row is None:
+        return "missing"
+    return f"{row[0]} lb" if len(row) == 1 else f"{row[0]} lb / {row[1]}"
 
 
 def _query(sql: str) -> list[tuple]:
@@ -61,7 +78,7 @@ def stock_rebuild(*, fix: bool = True) -> list[Drift]:
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {StockBalance._meta.db_table} IN EXCLUSIVE MODE")
-        drifts = _balance_drifts() + _day_drifts()
+        drifts = _balance_drifts() + _day_drifts() + _lot_balance_drifts() + _lot_day_drifts()
         if fix and drifts:
             _fix(drifts)
     return drifts
@@ -94,6 +111,30 @@ def _day_drifts() -> list[Drift]:
     ]
 
 
+def _lot_balance_drifts() -> list[Drift]:
+    rebuilt = {(lot, f): (quantize(lb),) for lot, f, lb in _query(_LOT_BALANCES_SQL)}
+    kept = {(b.lot_id, b.facility_id): (b.on_hand_lb,) for b in LotBalance.objects.all()}
+    drifts = []
+    for key in sorted(set(rebuilt) | set(kept)):
+        want, have = rebuilt.get(key, (ZERO,)), kept.get(key)
+        if have != want:
+            drifts.append(Drift("lot_balance", key[1], None, None, have, want, lot_id=key[0]))
+    return drifts
+
+
+def _lot_day_drifts() -> list[Drift]:
+    rebuilt = {(lot, f, d): (quantize(lb),) for lot, f, d, lb in _query(_LOT_DAYS_SQL)}
+    kept = {
+        (lot, f, d): (lb,)
+        for lot, f, d, lb in LotDay.objects.values_list("lot_id", "facility_id", "date", "closing_lb")
+    }
+    return [
+        Drift("lot_day", key[1], None, key[2], kept.get(key), rebuilt.get(key), lot_id=key[0])
+        for key in sorted(set(rebuilt) | set(kept))
+        if kept.get(key) != rebuilt.get(key)
+    ]
+
+
 def _fix(drifts: list[Drift]) -> None:
     for drift in (d for d in drifts if d.table == "balance"):
         lb, value = drift.rebuilt
@@ -101,6 +142,19 @@ def _fix(drifts: list[Drift]) -> None:
         if lb > 0:
             defaults["avg_cost_per_lb"] = quantize(value / lb, 4)
         StockBalance.objects.update_or_create(facility_id=drift.facility_id, item_id=drift.item_id, defaults=defaults)
+    for drift in (d for d in drifts if d.table == "lot_balance"):
+        LotBalance.objects.update_or_create(
+            lot_id=drift.lot_id, facility_id=drift.facility_id, defaults={"on_hand_lb": drift.rebuilt[0]}
+        )
+    for drift in (d for d in drifts if d.table == "lot_day"):
+        rows = LotDay.objects.filter(lot_id=drift.lot_id, facility_id=drift.facility_id, date=drift.day)
+        if drift.rebuilt is None:
+            rows.delete()
+        else:
+            LotDay.objects.update_or_create(
+                lot_id=drift.lot_id, facility_id=drift.facility_id, date=drift.day,
+                defaults={"closing_lb": drift.rebuilt[0]},
+            )  # fmt: skip
     for drift in (d for d in drifts if d.table == "day"):
         rows = StockDay.objects.filter(facility_id=drift.facility_id, item_id=drift.item_id, date=drift.day)
         if drift.rebuilt is None:

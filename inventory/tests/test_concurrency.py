@@ -163,3 +163,46 @@ def test_multi_line_shipments_that_pre_lock_their_pairs_do_not_deadlock(committe
     connection.set_tenant(silo)
     for item in items:
         assert StockBalance.objects.get(facility=facility, item=item).on_hand_lb == Decimal("900.00")
+
+
+def test_thirty_parallel_shipments_from_a_lot_holding_ten(committed, live_admin_token):
+    """30 shipments of 10 lb race for a lot of 100 lb (over HTTP, each on its own connection): exactly 10 ship,
+    20 are refused naming the lot, and the lot ends at zero on every day, never below."""
+    from inventory.models import LotBalance, LotDay
+
+    silo = committed
+    facility = services.facility_create(code=unique("L"), name="Lot race plant")
+    item = services.item_create(imps_code=unique("LR"), description="Lot race item", category="subprimal")
+    lot = services.lot_create(
+        item=item, facility=facility, code=unique("LOT"), origin="receipt", pack_date=date(2026, 3, 1)
+    )
+    other = services.lot_create(item=item, facility=facility, code=unique("SPARE"), origin="receipt",
+                                pack_date=date(2026, 3, 1))  # fmt: skip
+    for each in (lot, other):  # a second lot of the same item: the pair has stock to spare, the lot does not
+        services.stock_movement_post(
+            facility=facility, item=item, kind="receipt", quantity_lb=Decimal("100"), effective_date=date(2026, 3, 1),
+            lot=each, unit_cost_per_lb=Decimal("10"),
+        )  # fmt: skip
+    barrier = threading.Barrier(30)
+
+    def ship():
+        client = APIClient(HTTP_HOST=silo.host)
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {live_admin_token}")
+        body = {"facility": facility.pk, "item": item.pk, "kind": "shipment", "quantity_lb": "10.00",
+                "effective_date": "2026-03-02", "lot": lot.pk}  # fmt: skip
+        response = client.post("/api/v2/stock-movements/", body, format="json")
+        return response.status_code, response.json()
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        futures = [pool.submit(_in_thread, silo, barrier, ship) for _ in range(30)]
+        results = [f.result(timeout=120) for f in futures]
+    connection.set_tenant(silo)
+    accepted = [body for code, body in results if code == 201]
+    refused = [body for code, body in results if code != 201]
+    assert len(accepted) == 10 and len(refused) == 20
+    assert all(b["code"] == "insufficient_stock" and b["lot_code"] == lot.code for b in refused), refused
+    assert {b["available_lb"] for b in refused} == {"0.00"}
+    assert LotBalance.objects.get(lot=lot, facility=facility).on_hand_lb == Decimal("0.00")
+    assert min(LotDay.objects.filter(lot=lot).values_list("closing_lb", flat=True)) == Decimal("0.00")
+    assert StockMovement.objects.filter(lot=lot, kind="shipment").count() == 10
+    assert StockBalance.objects.get(facility=facility, item=item).on_hand_lb == Decimal("100.00")  # the spare lot

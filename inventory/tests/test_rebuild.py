@@ -55,3 +55,17 @@ def test_rebuild_unknown_silo_is_an_error(silo):
     with pytest.raises(CommandError, match="unknown silo"):
         call_command("rebuild_stock_balances", "--silo", "nope", stdout=StringIO())
     connection.set_tenant(silo)
+
+
+def test_rebuild_finds_and_fixes_lot_drift(silo, blythe, ribeye, receive, ship):
+    from inventory.models import LotBalance, LotDay
+
+    lot = receive(blythe, ribeye, 100, on=date(2026, 3, 1), lot_code="L1").lot
+    ship(blythe, ribeye, 30, on=date(2026, 3, 2))
+    LotBalance.objects.filter(lot=lot).update(on_hand_lb=Decimal("5.00"))
+    LotDay.objects.filter(lot=lot, date=date(2026, 3, 2)).delete()
+    with pytest.raises(CommandError, match="2 drifted"):
+        _run("--check")
+    assert "alpha: 2 drifted row(s) fixed" in _run()
+    assert LotBalance.objects.get(lot=lot).on_hand_lb == Decimal("70.00")
+    assert LotDay.objects.get(lot=lot, date=date(2026, 3, 2)).closing_lb == Decimal("70.00")
