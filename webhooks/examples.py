@@ -42,12 +42,61 @@ EXAMPLE_OBJECTS: dict[str, dict] = {
         "available_lb": "2400.00",
         "marginal_price_per_lb": "14.2000",
     },
+    "lot.held": {
+        "id": 812,
+        "code": "SH-26330-112A",
+        "item": 5,
+        "imps_code": "112A",
+        "facility": 1,
+        "facility_code": "BLYTHE",
+        "origin": "receipt",
+        "vendor": 2,
+        "vendor_code": "SANDHILLS",
+        "vendor_lot_code": "4471-B",
+        "establishment_number": "EST. 245C",
+        "pack_date": "2026-11-26",
+        "kill_date": "2026-11-24",
+        "use_by_date": "2027-01-10",
+        "state": "chilled",
+        "on_hand_lb": "1840.00",
+        "balances": [{"facility": 1, "facility_code": "BLYTHE", "on_hand_lb": "1840.00"}],
+        "on_hold": True,
+        "hold_reason": "Supplier notice: E. coli O157:H7 positive on trim from the same kill date",
+        "held_at": "2026-12-01T15:04:05Z",
+        "holds": [
+            {
+                "reason": "Supplier notice: E. coli O157:H7 positive on trim from the same kill date",
+                "held_at": "2026-12-01T15:04:05Z",
+                "held_by": 3,
+                "released_at": None,
+                "release_reason": "",
+                "released_by": None,
+            }
+        ],
+        "unit_cost_per_lb": "11.1000",
+        "created_at": "2026-11-27T08:00:00Z",
+        "updated_at": "2026-12-01T15:04:05Z",
+    },
     "ping": {"object": "webhook_endpoint", "id": 3, "url": "https://example.com/hooks/cashsheet", "message": "ping"},
 }
 EXAMPLE_OBJECTS["sales_order.confirmed"] = {**EXAMPLE_OBJECTS["sales_order.created"], "status": "confirmed"}
 EXAMPLE_OBJECTS["sales_order.shipped"] = {**EXAMPLE_OBJECTS["sales_order.created"], "status": "shipped"}
 EXAMPLE_OBJECTS["invoice.paid"] = {**EXAMPLE_OBJECTS["invoice.posted"], "status": "paid", "amount_due": "0.00"}
 EXAMPLE_OBJECTS["bill.paid"] = {**EXAMPLE_OBJECTS["bill.posted"], "status": "paid"}
+EXAMPLE_OBJECTS["lot.released"] = {
+    **EXAMPLE_OBJECTS["lot.held"],
+    "on_hold": False,
+    "hold_reason": "",
+    "held_at": None,
+    "holds": [
+        {
+            **EXAMPLE_OBJECTS["lot.held"]["holds"][0],
+            "released_at": "2026-12-03T10:00:00Z",
+            "release_reason": "Negative retest, lab report 26-1188",
+            "released_by": 3,
+        }
+    ],
+}
 
 
 def example_event(event_type: str) -> dict:

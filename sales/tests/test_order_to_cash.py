@@ -121,3 +121,39 @@ def test_demo_has_orders_in_every_status_and_reseeding_adds_nothing(silo, demo):
     count = SalesOrder.objects.count()
     assert seed_sales_orders(silo) == "0 sales orders created"
     assert SalesOrder.objects.count() == count
+
+
+def test_demo_lots_are_dated_one_is_held_and_atp_and_shipments_honour_them(silo, demo):
+    from atp.selectors import position_load
+    from inventory.models import Lot, LotBalance, StockMovement
+    from sales.models import SalesOrderLineLot
+
+    today = timezone.localdate()
+    assert not StockMovement.objects.filter(lot__isnull=True).exists()
+    lots = list(Lot.objects.select_related("item"))
+    assert all(lot.pack_date <= today and lot.use_by_date > lot.pack_date for lot in lots)
+    near = [lot for lot in lots if lot.use_by_date <= today + timedelta(days=5)]
+    assert len(near) >= 10  # an older lot per pair, a few days from its use-by
+    assert any(lot.state == "frozen" and lot.use_by_date > today + timedelta(days=90) for lot in lots)
+    [held] = [lot for lot in lots if lot.on_hold]
+    assert (held.item.imps_code, held.hold_reason) == ("112A", held.holds.get().reason)
+    # Shipments never took the held lot nor one arriving with less shelf life than the customer requires.
+    for row in SalesOrderLineLot.objects.select_related("lot", "line__order__customer"):
+        order = row.line.order
+        days = (
+            order.min_shelf_life_days if order.min_shelf_life_days is not None else order.customer.min_shelf_life_days
+        )
+        arrival = max(row.line.delivery_date, order.ship_date)
+        assert not row.lot.on_hold and row.lot.use_by_date >= arrival + timedelta(days=days or 0), row.lot.code
+    assert SalesOrderLineLot.objects.filter(line__order__customer__code="ACME").exists()
+    # The ATP's position leaves the held lot out and dates the rest by use-by: a line wanting shelf life past
+    # the near-expiry lots' dates cannot be promised them.
+    blythe = Facility.objects.get(code="BLYTHE")
+    ribeye = Item.objects.get(imps_code="112A")
+    on_hand = sum(b.on_hand_lb for b in LotBalance.objects.filter(facility=blythe, lot__item=ribeye))
+    held_lb = LotBalance.objects.get(lot=held).on_hand_lb
+    position = position_load(item_ids={ribeye.pk}, today=today, days=30)
+    assert held_lb > 0 and Decimal(str(position.supply[(blythe.pk, ribeye.pk, 0)])) == on_hand - held_lb
+    omaha = Facility.objects.get(code="OMAHA")
+    soon = min(lot.use_by_date for lot in near if lot.facility_id == omaha.pk and lot.item_id == ribeye.pk)
+    assert (soon - today).days in {day for day, _ in position.dated[(omaha.pk, ribeye.pk)]}
