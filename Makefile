@@ -47,7 +47,7 @@ stop:
 ## bench: every benchmark in turn (minutes; needs wrk: apt-get install -y wrk). Figures go to BENCHMARKS.md.
 bench: migrate
 	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }
-	for b in api_list inventory ledger atp webhooks ratelimit sales; do $(PY) bench/$$b.py || exit 1; done
+	for b in api_list inventory ledger atp webhooks ratelimit sales lots; do $(PY) bench/$$b.py || exit 1; done
 
 clean: stop
 	rm -rf $(VENV) .embedded
