@@ -10,8 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cashsheet.api.exceptions import InvalidInput, InvalidTransition
@@ -91,10 +90,17 @@ def lot_code_next(*, facility: Facility, on: date) -> str:
 
     The sequence row stays locked until the caller's transaction ends, so codes never repeat.
     """
-    InventorySequence.objects.get_or_create(name="lot")
-    InventorySequence.objects.filter(name="lot").update(value=F("value") + 1)
-    value = InventorySequence.objects.values_list("value", flat=True).get(name="lot")
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_LOT_SQL)
+        value = cursor.fetchone()[0]
     return f"{facility.code}-{on:%y%j}-{value:04d}"
+
+
+# One statement: the row exists in every silo (migration), the insert only guards a hand-made schema.
+_NEXT_LOT_SQL = f"""
+INSERT INTO {InventorySequence._meta.db_table} AS s (name, value) VALUES ('lot', 1)
+ON CONFLICT (name) DO UPDATE SET value = s.value + 1 RETURNING value
+"""
 
 
 @transaction.atomic

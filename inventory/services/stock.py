@@ -30,6 +30,7 @@ from inventory.models import (
     Lot,
     LotBalance,
     LotOrigin,
+    LotState,
     MovementKind,
     StockBalance,
     StockMovement,
@@ -37,7 +38,7 @@ from inventory.models import (
 )
 from inventory.services.days import lot_days_move, lots_available, stock_days_move
 from inventory.services.inputs import date_input, kind_and_direction, quantity_input, unit_cost_input
-from inventory.services.lots import lot_code_next, lot_create, lots_pick_fefo
+from inventory.services.lots import lot_code_next, lots_pick_fefo, shelf_life_use_by
 
 # What may not take stock out of a held or expired lot. A negative adjustment may: writing off or
 # destroying held or out-of-date product is how it leaves the books.
@@ -155,11 +156,14 @@ def _apply(
     unit_cost: Decimal | None,
     value: Decimal | None = None,
     field: str = "quantity_lb",
+    checked: bool = False,
     **fields,
 ) -> StockMovement:
-    """Write one movement of one lot and move its day rows and balances. The caller holds both locks."""
+    """Write one movement of one lot and move its day rows and balances. The caller holds both locks;
+    `checked`: the caller already measured the lot's availability under them (a FEFO pick)."""
     if direction < 0:
-        _ensure_lot_available(lot=lot, facility=facility, on=effective_date, quantity=quantity, field=field)
+        if not checked:
+            _ensure_lot_available(lot=lot, facility=facility, on=effective_date, quantity=quantity, field=field)
         unit_cost = balance.avg_cost_per_lb
         if quantity >= balance.on_hand_lb:
             value = -balance.value  # the last pound takes the remaining value: no rounding residue
@@ -207,10 +211,11 @@ def _inbound_lot(*, lot: Lot | None, kind: str, facility: Facility, item: Item, 
         if kind == MovementKind.ADJUSTMENT:
             raise InvalidInput("A positive adjustment adds to a named lot: give lot.", field="lot")
         origin = LotOrigin.RECEIPT if kind == MovementKind.RECEIPT else LotOrigin.PRODUCTION
-        code = lot_code_next(facility=facility, on=on)
-        return lot_create(
-            item=item, facility=facility, code=code, origin=origin, pack_date=on, unit_cost_per_lb=unit_cost
-        )
+        # A generated code is unique by its sequence: no uniqueness check, no savepoint (a hot path).
+        return Lot.objects.create(
+            item=item, facility=facility, code=lot_code_next(facility=facility, on=on), origin=origin, pack_date=on,
+            use_by_date=shelf_life_use_by(item=item, pack_date=on, state=LotState.CHILLED), unit_cost_per_lb=unit_cost,
+        )  # fmt: skip
     lot = _lot_of(lot, item, field="lot")
     if kind == MovementKind.ADJUSTMENT:
         if lot.facility_id != facility.pk:
@@ -269,13 +274,14 @@ def stock_movement_post(
             field="lot",
         )[0]
     with transaction.atomic():
+        generated = lot is None
         lot = _inbound_lot(lot=lot, kind=kind, facility=facility, item=item, on=effective_date, unit_cost=unit_cost)
         balance = stock_balances_lock(pairs=[(facility.pk, item.pk)])[(facility.pk, item.pk)]
         lot_balance = lot_balances_lock(pairs=[(lot.pk, facility.pk)])[(lot.pk, facility.pk)]
         return _apply(
             balance=balance,
             lot_balance=lot_balance,
-            lot=_fresh([lot])[lot.pk],
+            lot=lot if generated else _fresh([lot])[lot.pk],
             facility=facility,
             item=item,
             kind=kind,
@@ -312,7 +318,7 @@ def _take(
         if quantity_lb is None:
             raise InvalidInput("Give quantity_lb (lots are picked FEFO) or the lots to take.", field="quantity_lb")
         picks = lots_pick_fefo(facility=facility, item=item, quantity_lb=quantity_lb, on=on, min_use_by=min_use_by)
-        return [(lot, lb, "quantity_lb") for lot, lb in picks]
+        return [(lot, lb, None) for lot, lb in picks]  # None: measured under the lock, not re-checked
     named = _named_lots(lots, item, field=field)
     total = sum(lb for _, lb, _, _ in named)
     if quantity_lb is not None and quantity_input(quantity_lb) != total:
@@ -365,7 +371,8 @@ def stock_issue(
                 quantity=lb,
                 effective_date=effective_date,
                 unit_cost=None,
-                field=where,
+                field=where or "quantity_lb",
+                checked=where is None,
                 memo=memo,
                 source_type=source_type,
                 source_id=source_id,
@@ -424,7 +431,8 @@ def stock_transfer_post(
                 direction=-1,
                 effective_date=ship_date,
                 unit_cost=None,
-                field=where,
+                field=where or "quantity_lb",
+                checked=where is None,
                 **common,
             )
             in_leg = _apply(
