@@ -285,6 +285,7 @@ def main() -> None:
     lines = [
         f"Command: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/cs_inventory .venv/bin/python bench/inventory.py "
         f"{' '.join(sys.argv[1:])}` ({platform.python_version()}, PostgreSQL on 127.0.0.1, shared 2-core machine, "
+        f"load ~{os.getloadavg()[0]:.1f}, "
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}).",
         "",
         f"Ledger: {total:,} movements over {FACILITIES} facilities x {ITEMS} items, "
@@ -299,8 +300,10 @@ def main() -> None:
         *rows,
         "",
         f"Balance read target <= 2 ms p50: {'met' if worst_read <= 2 else 'MISSED'} ({worst_read:.2f} ms in the "
-        "slower mode). Each posting is one transaction (lock balance row, check later days, write movement, "
-        "shift day rows, update balance); a third are receipts, the rest 25 lb shipments. The two django-tenants "
+        "slower mode). Each posting is one transaction (lock balance row and lot balance row, check the lot's "
+        "later days, write movement, shift the pair's and the lot's day rows, update both balances); receipts "
+        "create a lot each, shipments pick lots first-expired-first-out; a third are receipts, the rest 25 lb "
+        "shipments. The two django-tenants "
         "modes and the two kinds of posting (and of read) run in rotating blocks of 50 postings / 250 reads, so "
         "all see the same machine load; "
         "`TENANT_LIMIT_SET_CALLS` (one `SET search_path` per connection instead of one per query) is what "

@@ -202,7 +202,10 @@ def test_hold_and_release_with_a_reason_emit_events_and_keep_the_record(api, bly
         api.patch(url, {"on_hold": True, "hold_reason": "x", "use_by_date": "2026-04-01"}, format="json").status_code
         == 400
     )
+    touched = StockBalance.objects.get(facility=blythe, item=ribeye).updated_at
     held = api.patch(url, {"on_hold": True, "hold_reason": "Customer complaint, QA"}, format="json")
+    # The ATP's cache watches balance rows: a hold changes what it may promise, so the row moves.
+    assert StockBalance.objects.get(facility=blythe, item=ribeye).updated_at > touched
     assert held.status_code == 200 and held.json()["on_hold"] and held.json()["hold_reason"] == "Customer complaint, QA"
     event = Event.objects.filter(type="lot.held").latest("created_at")
     assert event.data["object"] == api.get(url).json()  # the webhook carries what GET returns
