@@ -82,11 +82,12 @@ MIDDLEWARE = [
     "cashsheet.api.idempotency.IdempotencyMiddleware",
     "cashsheet.api.middleware.ApiResponseHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, CSRF, auth and messages as Django's, skipped for Bearer-token API calls (cashsheet.api.middleware).
+    "cashsheet.api.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "cashsheet.api.middleware.CsrfViewMiddleware",
+    "cashsheet.api.middleware.AuthenticationMiddleware",
+    "cashsheet.api.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -184,7 +185,7 @@ REST_FRAMEWORK = {
         "cashsheet.api.filters.SearchFilter",
         "cashsheet.api.filters.OrderingFilter",
     ],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["cashsheet.api.renderers.ApiJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
     "DEFAULT_VERSION": "v2",
