@@ -45,16 +45,9 @@ def _fetch(sql: str, params: list) -> list[tuple]:
 
 
 def _fingerprint(template: str) -> tuple:
-    """Changes whenever a migration runs on the template (its history and its relations)."""
-    return tuple(
-        _fetch(
-            "SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " WHERE n.nspname = %s),"
-            f" (SELECT coalesce(max(id), 0) FROM {_q(template)}.django_migrations),"
-            f" (SELECT count(*) FROM {_q(template)}.django_migrations)",
-            [template],
-        )[0]
-    )
+    """Changes whenever a migration runs on the template: its history is the only thing that changes it.
+    (Two indexed reads: no scan of the catalogue, whose size grows with the number of silos.)"""
+    return tuple(_fetch(f"SELECT coalesce(max(id), 0), count(*) FROM {_q(template)}.django_migrations", [])[0])
 
 
 def plain_template(template: str) -> bool:
