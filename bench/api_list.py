@@ -26,7 +26,7 @@ def main() -> None:
     from django_tenants.utils import schema_context
 
     from cashsheet.testing.servers import Gunicorn, child_env, database_url
-    from sales.models import Customer
+    from parties.models import Customer
     from silos.members.services import token_create
     from silos.models import Plan, Silo
     from silos.services import silo_create, silo_delete, silo_template_ensure

@@ -97,7 +97,8 @@ def populate(s: dict) -> None:
 
     today = timezone.localdate()
     facs = [Facility.objects.create(code=f["code"], name=f["code"], can_break=f["can_break"],
-                                    daily_capacity_lb=f["capacity"]) for f in s["facilities"]]  # fmt: skip
+                                    breaking_capacity_lb=f["capacity"], fabrication_capacity_lb=f["capacity"])
+            for f in s["facilities"]]  # fmt: skip
     items = [Item.objects.create(imps_code=i["code"], description=i["code"], category=i["category"],
                                  list_price_per_lb=i["price"]) for i in s["items"]]  # fmt: skip
     for a, b, lead, cost in s["lanes"]:
@@ -229,7 +230,7 @@ def engine_bench(n_fac: int, n_items: int, horizon: int, checks: int = 60, conne
 
     s = spec(n_fac, n_items, n_res=10 * n_items, connected=connected)
     network = Network(
-        facilities=[FacilityRow(n, f["code"], f["can_break"], Decimal(f["capacity"]))
+        facilities=[FacilityRow(n, f["code"], f["can_break"], Decimal(f["capacity"]), Decimal(f["capacity"]))
                     for n, f in enumerate(s["facilities"])],
         items={n: ItemRow(n, i["code"], i["price"], i["category"]) for n, i in enumerate(s["items"])},
         lanes=[LaneRow(n, a, b, lead, cost) for n, (a, b, lead, cost) in enumerate(s["lanes"])],
@@ -237,7 +238,10 @@ def engine_bench(n_fac: int, n_items: int, horizon: int, checks: int = 60, conne
                              frozenset(n for n, f in enumerate(s["facilities"]) if f["can_break"]))
                   for n, p in enumerate(s["patterns"])],
     )  # fmt: skip
-    family = set(range(len(s["items"]))) if connected else set(range(FAMILY))
+    from atp.engine.components import components
+
+    comp = next(c for c in components(network) if 0 in c.items)
+    family = set(comp.items)
     position = Position()
     for f, i, day, lb in s["stock"]:
         if i in family and day <= horizon:
@@ -246,7 +250,7 @@ def engine_bench(n_fac: int, n_items: int, horizon: int, checks: int = 60, conne
         if i in family and day <= horizon:
             position.demand[(f, i, day)] = position.demand.get((f, i, day), 0.0) + lb
     started = time.perf_counter()
-    model = AtpModel(network, family, horizon + 1)
+    model = AtpModel(network, comp, horizon + 1)
     model.position_apply(position, ())
     model.baseline_ensure(10.0, table=True)
     build = (time.perf_counter() - started) * 1000

@@ -101,11 +101,12 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.apps import apps
     from django.db import connection
 
     from ledger import reports, services
     from ledger.models import JournalLine
+    from parties.selectors import customer_list
+    from parties.services import customer_create
     from silos.api_testing import ensure_silos
 
     silo = ensure_silos({SLUG: "Ledger Benchmark"})[SLUG]
@@ -120,10 +121,7 @@ def main() -> int:
     bs = time_runs(lambda: reports.balance_sheet(as_of), args.runs)
     assert reports.trial_balance(as_of)["balanced"] and reports.balance_sheet(as_of)["balanced"]
 
-    customer_model = apps.get_model("sales", "Customer")
-    customer = customer_model.objects.filter(code="BENCH").first() or customer_model.objects.create(
-        code="BENCH", name="Bench Customer"
-    )
+    customer = customer_list().filter(code="BENCH").first() or customer_create(code="BENCH", name="Bench Customer")
     rng = random.Random(11)
     create_ms, post_ms = [], []
     for _ in range(args.posts):

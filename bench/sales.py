@@ -32,7 +32,7 @@ def main() -> None:
 
     from cashsheet.testing.servers import Gunicorn, child_env, database_url
     from inventory.models import Facility, StockBalance
-    from sales.models import Customer
+    from parties.models import Customer
     from silos.members.services import token_create
     from silos.models import Plan, Silo
     from silos.services import demo_seed_steps, silo_create

@@ -56,10 +56,12 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "silos.members",
+    "parties",
     "sales",
     "inventory",
     "ledger",
     "atp",
+    "operations",
     "webhooks",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

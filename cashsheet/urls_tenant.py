@@ -13,10 +13,12 @@ api_patterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(urlconf="cashsheet.urls_tenant"), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("silos.members.api.urls")),
+    path("", include("parties.api.urls")),
     path("", include("sales.api.urls")),
     path("", include("inventory.api.urls")),
     path("", include("ledger.api.urls")),
     path("", include("atp.api.urls")),
+    path("", include("operations.api.urls")),
     path("", include("webhooks.api.urls")),
     path("", api_views.api_root, name="api-root"),
 ]

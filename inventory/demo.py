@@ -1,8 +1,8 @@
 """Deterministic demo data for inventory: the same plants, catalogue, yields and stock on every machine.
 
 Names and codes come from USDA IMPS (../shared/data/imps-beef-100-series.csv); prices and costs per
-lb are plausible boxed-beef figures for a demo, not a market quote. Trim, fat and bones carry house
-codes (IMPS has no code for them) except 134, IMPS "Beef bones".
+lb follow the proportions of USDA's boxed-beef cutout (below), a demo, not a market quote. Trim, fat,
+bones and the whole flank carry house codes (IMPS has no code for them) except 134, IMPS "Beef bones".
 """
 
 from __future__ import annotations
@@ -11,17 +11,17 @@ from datetime import date
 from decimal import Decimal
 
 from inventory import services
-from inventory.models import CuttingPattern, Facility, Item, StockMovement, TransferLane, Vendor
+from inventory.models import CuttingPattern, Facility, Item, StockMovement, TransferLane
 
 D = Decimal
 OPENING_DATE = date(2026, 1, 2)
 OPENING_SOURCE = "demo_opening"
 
 FACILITIES = [
-    # code, name, city, region, timezone, can_break, daily capacity lb
-    ("BLYTHE", "Blythe processing plant", "Blythe", "NE", "America/Chicago", True, "180000.00"),
-    ("OMAHA", "Omaha fabrication plant", "Omaha", "NE", "America/Chicago", True, "250000.00"),
-    ("DENVER", "Denver cold store", "Denver", "CO", "America/Denver", False, "0.00"),
+    # code, name, city, region, timezone, can_break, breaking and fabrication capacity lb of input per day
+    ("BLYTHE", "Blythe processing plant", "Blythe", "NE", "America/Chicago", True, "180000.00", "180000.00"),
+    ("OMAHA", "Omaha fabrication plant", "Omaha", "NE", "America/Chicago", True, "250000.00", "250000.00"),
+    ("DENVER", "Denver cold store", "Denver", "CO", "America/Denver", False, "0.00", "0.00"),
 ]
 
 LANES = [  # from, to, lead time days, cost per lb; every pair both ways
@@ -33,85 +33,112 @@ LANES = [  # from, to, lead time days, cost per lb; every pair both ways
     ("DENVER", "OMAHA", 2, "0.0600"),
 ]
 
+# The price file follows USDA's boxed-beef cutout (../shared/data/usda-boxed-beef-cutout-samples.csv): each
+# primal's list price is its value relative to the composite cutout, inside the band the Choice reports show;
+# the carcass sits below the cutout by the packer's margin; subprimals sit above their primal by the
+# fabrication margin, so every cutting pattern returns more at list than its input's list price plus its
+# processing cost (inventory/tests/test_demo.py asserts this ladder). Figures are a demo, not a quote.
+CUTOUT_PER_LB = D("3.60")  # Choice composite cutout, $/lb of carcass ($360/cwt)
+# Primal value / composite cutout across the Choice samples; the cutout's loin is short loin and sirloin
+# together. The foreshank is no cutout primal: it is priced on the lean trim it yields.
+CUTOUT_BANDS = {
+    ("103",): (D("1.29"), D("1.58")),  # rib
+    ("174", "181"): (D("1.20"), D("1.49")),  # loin
+    ("158",): (D("0.77"), D("1.01")),  # round
+    ("113",): (D("0.78"), D("0.91")),  # chuck
+    ("118",): (D("0.66"), D("0.82")),  # brisket
+    ("121",): (D("0.66"), D("0.74")),  # short plate
+    ("FLANK",): (D("0.53"), D("0.61")),  # flank
+}
+
 ITEMS = [
     # imps_code, description, category, standard cost per lb, list price per lb
-    ("100", "Carcass", "carcass", "3.4000", "3.6500"),
-    ("101", "Side", "carcass", "3.5000", "3.7500"),
-    ("103", "Rib (primal)", "primal", "7.5000", "8.9000"),
-    ("109E", "Rib; ribeye; lip-on; bone-in", "subprimal", "9.8000", "11.5000"),
-    ("112A", "Rib; ribeye roll; lip-on", "subprimal", "11.1000", "14.2000"),
-    ("113", "Chuck; square-cut (primal)", "primal", "3.9000", "4.6000"),
-    ("114A", "Chuck; shoulder clod; trimmed", "subprimal", "4.5000", "5.3000"),
-    ("114D", "Chuck; shoulder clod; top blade", "subprimal", "5.6000", "6.6000"),
-    ("116A", "Chuck; chuck roll", "subprimal", "4.6000", "5.4000"),
-    ("116B", "Chuck; chuck tender", "subprimal", "4.2000", "5.0000"),
-    ("116G", "Chuck; chuck flap", "subprimal", "6.0000", "7.1000"),
-    ("120", "Brisket; deckle-off; boneless", "subprimal", "4.1000", "4.9000"),
-    ("120A", "Brisket; flat cut; boneless", "subprimal", "5.2000", "6.2000"),
-    ("123A", "Short plate; short ribs; trimmed", "subprimal", "6.2000", "7.4000"),
-    ("130", "Chuck; short rib", "subprimal", "6.0000", "7.2000"),
-    ("158", "Round; primal", "primal", "3.8000", "4.4000"),
-    ("167A", "Round; knuckle; peeled", "subprimal", "4.0000", "4.7000"),
-    ("168", "Round; top (inside); untrimmed", "subprimal", "4.1000", "4.8000"),
-    ("171B", "Round; outside round (flat)", "subprimal", "3.9000", "4.6000"),
-    ("171C", "Round; eye of round", "subprimal", "4.3000", "5.1000"),
-    ("174", "Short loin; short cut (primal)", "primal", "7.6000", "9.0000"),
-    ("180", "Loin; strip loin; boneless (0x1)", "subprimal", "9.2000", "11.4000"),
-    ("181", "Loin; sirloin (primal)", "primal", "5.2000", "6.1000"),
-    ("184", "Loin; top sirloin butt; boneless", "subprimal", "5.6000", "6.7000"),
-    ("185A", "Loin; bottom sirloin butt; flap; boneless", "subprimal", "6.5000", "7.8000"),
-    ("189A", "Loin; tenderloin; full; side muscle on; defatted", "subprimal", "17.5000", "21.5000"),
-    ("193", "Flank; flank steak", "subprimal", "7.6000", "9.0000"),
-    ("TRIM50", "Beef trimmings; 50% lean (house code)", "trim", "1.4000", "1.7500"),
-    ("TRIM81", "Beef trimmings; 81% lean (house code)", "trim", "2.6000", "3.1000"),
-    ("FAT", "Beef fat (house code)", "by-product", "0.3000", "0.4000"),
-    ("134", "Beef bones", "by-product", "0.4500", "0.6000"),
+    ("100", "Carcass", "carcass", "3.1400", "3.3000"),
+    ("101", "Side", "carcass", "3.1800", "3.3400"),
+    ("103", "Rib (primal)", "primal", "5.2500", "5.5800"),
+    ("109E", "Rib; ribeye; lip-on; bone-in", "subprimal", "7.9000", "8.6000"),
+    ("112A", "Rib; ribeye roll; lip-on", "subprimal", "10.6000", "11.6000"),
+    ("113", "Chuck; square-cut (primal)", "primal", "3.0500", "3.2400"),
+    ("114A", "Chuck; shoulder clod; trimmed", "subprimal", "4.8500", "5.3000"),
+    ("114D", "Chuck; shoulder clod; top blade", "subprimal", "6.2000", "6.8000"),
+    ("116A", "Chuck; chuck roll", "subprimal", "5.7000", "6.2000"),
+    ("116B", "Chuck; chuck tender", "subprimal", "4.7500", "5.2000"),
+    ("116G", "Chuck; chuck flap", "subprimal", "7.9000", "8.6000"),
+    ("117", "Foreshank (primal)", "primal", "1.7000", "1.8000"),
+    ("118", "Brisket (primal)", "primal", "2.7000", "2.8800"),
+    ("120", "Brisket; deckle-off; boneless", "subprimal", "4.6000", "5.0000"),
+    ("120A", "Brisket; flat cut; boneless", "subprimal", "7.7000", "8.4000"),
+    ("121", "Short plate (primal)", "primal", "2.4800", "2.6300"),
+    ("121C", "Plate; outside skirt", "subprimal", "9.9000", "10.8000"),
+    ("123A", "Short plate; short ribs; trimmed", "subprimal", "5.4000", "5.9000"),
+    ("124", "Rib; back ribs", "subprimal", "3.5000", "3.8000"),
+    ("130", "Chuck; short rib", "subprimal", "7.3000", "8.0000"),
+    ("158", "Round; primal", "primal", "3.3200", "3.5300"),
+    ("167A", "Round; knuckle; peeled", "subprimal", "5.3000", "5.8000"),
+    ("168", "Round; top (inside); untrimmed", "subprimal", "5.4000", "5.9000"),
+    ("171B", "Round; outside round (flat)", "subprimal", "5.1500", "5.6000"),
+    ("171C", "Round; eye of round", "subprimal", "5.5000", "6.0000"),
+    ("174", "Short loin; short cut (primal)", "primal", "5.9000", "6.3000"),
+    ("180", "Loin; strip loin; boneless (0x1)", "subprimal", "11.2000", "12.2000"),
+    ("181", "Loin; sirloin (primal)", "primal", "3.9000", "4.1400"),
+    ("184", "Loin; top sirloin butt; boneless", "subprimal", "4.7500", "5.2000"),
+    ("185A", "Loin; bottom sirloin butt; flap; boneless", "subprimal", "7.0000", "7.6000"),
+    ("189A", "Loin; tenderloin; full; side muscle on; defatted", "subprimal", "19.8000", "21.5000"),
+    ("193", "Flank; flank steak", "subprimal", "5.9000", "6.4000"),
+    ("FLANK", "Flank (primal, house code)", "primal", "2.0400", "2.1600"),
+    ("TRIM50", "Beef trimmings; 50% lean (house code)", "trim", "1.1800", "1.3000"),
+    ("TRIM81", "Beef trimmings; 81% lean (house code)", "trim", "2.4000", "2.6000"),
+    ("TRIM90", "Beef trimmings; 90% lean (house code)", "trim", "3.3000", "3.6000"),
+    ("FAT", "Beef fat (house code)", "by-product", "0.2800", "0.3200"),
+    ("134", "Beef bones", "by-product", "0.1000", "0.1200"),
 ]
 
+# Breaking a carcass: the eight primals plus the foreshank come to 95.5 % of its weight (USDA's composite
+# weights), kidney and pelvic fat 1.5 %, cooler and cutting shrink 3 %.
 CARCASS_YIELDS = [
     ("113", "0.27"),
     ("158", "0.22"),
     ("103", "0.10"),
-    ("174", "0.10"),
+    ("174", "0.09"),
     ("181", "0.07"),
-    ("120", "0.04"),
-    ("193", "0.01"),
-    ("TRIM50", "0.06"),
-    ("FAT", "0.05"),
-    ("134", "0.04"),
-]  # 0.96: 4 % shrink
+    ("121", "0.085"),
+    ("FLANK", "0.05"),
+    ("118", "0.04"),
+    ("117", "0.03"),
+    ("FAT", "0.015"),
+]
 
 PATTERNS = [
     # code, name, input, processing cost per input lb, outputs (imps_code, yield fraction)
-    ("100-TO-PRIMALS", "Carcass to primals", "100", "0.1800", CARCASS_YIELDS),
-    ("101-TO-PRIMALS", "Side to primals", "101", "0.1800", CARCASS_YIELDS),
+    ("100-TO-PRIMALS", "Carcass to primals", "100", "0.1000", CARCASS_YIELDS),
+    ("101-TO-PRIMALS", "Side to primals", "101", "0.1000", CARCASS_YIELDS),
     (
         "103-TO-112A",
-        "Rib to ribeye roll",
+        "Rib to ribeye roll and back ribs",
         "103",
         "0.3500",
-        [("112A", "0.35"), ("TRIM81", "0.10"), ("FAT", "0.20"), ("134", "0.28")],
+        [("112A", "0.48"), ("124", "0.12"), ("TRIM81", "0.10"), ("FAT", "0.15"), ("134", "0.12")],
     ),
     (
         "103-TO-109E",
         "Rib to bone-in ribeye",
         "103",
         "0.2500",
-        [("109E", "0.62"), ("TRIM81", "0.08"), ("FAT", "0.12"), ("134", "0.14")],
+        [("109E", "0.70"), ("TRIM81", "0.08"), ("FAT", "0.12"), ("134", "0.07")],
     ),
     (
         "174-TO-180-189A",
         "Short loin to strip loin and tenderloin",
         "174",
         "0.4000",
-        [("180", "0.32"), ("189A", "0.14"), ("TRIM81", "0.12"), ("FAT", "0.20"), ("134", "0.18")],
+        [("180", "0.34"), ("189A", "0.12"), ("TRIM81", "0.12"), ("FAT", "0.22"), ("134", "0.17")],
     ),
     (
         "181-TO-184",
         "Sirloin to top butt, flap and tenderloin",
         "181",
         "0.3800",
-        [("184", "0.38"), ("185A", "0.10"), ("189A", "0.08"), ("TRIM81", "0.12"), ("FAT", "0.15"), ("134", "0.13")],
+        [("184", "0.38"), ("185A", "0.10"), ("189A", "0.08"), ("TRIM81", "0.12"), ("FAT", "0.16"), ("134", "0.13")],
     ),
     (
         "113-TO-CHUCK",
@@ -125,7 +152,7 @@ PATTERNS = [
             ("116B", "0.03"),
             ("116G", "0.05"),
             ("130", "0.06"),
-            ("TRIM81", "0.16"),
+            ("TRIM81", "0.18"),
             ("FAT", "0.10"),
             ("134", "0.18"),
         ],
@@ -136,14 +163,49 @@ PATTERNS = [
         "158",
         "0.2800",
         [
-            ("168", "0.23"),
-            ("171B", "0.15"),
-            ("171C", "0.05"),
-            ("167A", "0.12"),
-            ("TRIM81", "0.15"),
-            ("FAT", "0.08"),
-            ("134", "0.17"),
+            ("168", "0.25"),
+            ("171B", "0.18"),
+            ("171C", "0.07"),
+            ("167A", "0.13"),
+            ("TRIM81", "0.12"),
+            ("FAT", "0.07"),
+            ("134", "0.15"),
         ],
+    ),
+    (
+        "118-TO-120",
+        "Brisket to boneless brisket",
+        "118",
+        "0.2200",
+        [("120", "0.62"), ("TRIM50", "0.10"), ("FAT", "0.13"), ("134", "0.12")],
+    ),
+    (
+        "120-TO-120A",
+        "Boneless brisket to brisket flat",
+        "120",
+        "0.1500",
+        [("120A", "0.58"), ("TRIM81", "0.20"), ("FAT", "0.20")],
+    ),
+    (
+        "121-TO-PLATE",
+        "Short plate to short ribs and outside skirt",
+        "121",
+        "0.2200",
+        [("123A", "0.30"), ("121C", "0.07"), ("TRIM50", "0.35"), ("FAT", "0.15"), ("134", "0.10")],
+    ),
+    (
+        "FLANK-TO-193",
+        "Flank to flank steak",
+        "FLANK",
+        "0.2000",
+        [("193", "0.30"), ("TRIM50", "0.40"), ("FAT", "0.25")],
+    ),
+    (
+        "117-TO-TRIM90",
+        "Foreshank to lean trimmings",
+        "117",
+        "0.1500",
+        [("TRIM90", "0.55"), ("FAT", "0.07"), ("134", "0.35")],
     ),
 ]
 
@@ -155,19 +217,10 @@ OPENING_LB = {
 }
 OPENING_OVERRIDES = {("BLYTHE", "112A"): 12000, ("OMAHA", "112A"): 6000, ("DENVER", "189A"): 800}
 
-VENDORS = [
-    # code, name, contact, city, region, terms, external_ref
-    ("SANDHILLS", "Sandhills Cattle Co.", "Dana Reyes", "Ord", "NE", 7, "ap-2001"),
-    ("PLATTE", "Platte Valley Packing", "Sam Ortiz", "Grand Island", "NE", 14, "ap-2002"),
-    ("HIGHPLAINS", "High Plains Beef", "Jo Lindqvist", "Greeley", "CO", 14, "ap-2003"),
-    ("COLDCHAIN", "ColdChain Freight", "Ari Mensah", "Council Bluffs", "IA", 30, "ap-2004"),
-    ("PACKRITE", "PackRite Packaging Supply", "Lee Novak", "Lincoln", "NE", 30, None),
-]
-
 
 def seed_inventory(silo) -> str:
     """Create what is missing; re-running changes nothing."""
-    counts = dict.fromkeys(("facilities", "lanes", "items", "patterns", "vendors", "receipts"), 0)
+    counts = dict.fromkeys(("facilities", "lanes", "items", "patterns", "receipts"), 0)
     facilities = _facilities(counts)
     items = _items(counts)
     for src, dst, days, cost in LANES:
@@ -190,13 +243,12 @@ def seed_inventory(silo) -> str:
         )
         counts["patterns"] += 1
     _opening_stock(facilities, items, counts)
-    _vendors(counts)
     return ", ".join(f"{n} {name}" for name, n in counts.items()) + " created"
 
 
 def _facilities(counts) -> dict[str, Facility]:
     out = {}
-    for code, name, city, region, tz, can_break, capacity in FACILITIES:
+    for code, name, city, region, tz, can_break, breaking, fabrication in FACILITIES:
         facility = Facility.objects.filter(code=code).first()
         if facility is None:
             facility = services.facility_create(
@@ -204,7 +256,8 @@ def _facilities(counts) -> dict[str, Facility]:
                 name=name,
                 timezone=tz,
                 can_break=can_break,
-                daily_capacity_lb=D(capacity),
+                breaking_capacity_lb=D(breaking),
+                fabrication_capacity_lb=D(fabrication),
                 address={"line1": "1 Plant Rd", "city": city, "region": region, "country": "US"},
             )
             counts["facilities"] += 1
@@ -252,19 +305,3 @@ def _opening_stock(facilities, items, counts) -> None:
                 source_type=OPENING_SOURCE,
             )
             counts["receipts"] += 1
-
-
-def _vendors(counts) -> None:
-    for code, name, contact, city, region, terms, ref in VENDORS:
-        if Vendor.objects.filter(code__iexact=code).exists():
-            continue
-        services.vendor_create(
-            code=code,
-            name=name,
-            contact_name=contact,
-            email=f"ar@{code.lower()}.example.com",
-            payment_terms_days=terms,
-            external_ref=ref,
-            address={"line1": "10 Commerce St", "city": city, "region": region, "country": "US"},
-        )
-        counts["vendors"] += 1

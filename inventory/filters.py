@@ -12,7 +12,6 @@ from inventory.models import (
     StockBalance,
     StockMovement,
     TransferLane,
-    Vendor,
 )
 
 
@@ -73,14 +72,6 @@ class ItemFilterSet(ResourceFilterSet):
     class Meta:
         model = Item
         fields = ["species", "category", "active", "imps_code", "grade"]
-
-
-class VendorFilterSet(ResourceFilterSet):
-    code = django_filters.CharFilter(field_name="code", lookup_expr="iexact")
-
-    class Meta:
-        model = Vendor
-        fields = ["active", "external_ref", "code"]
 
 
 class CuttingPatternFilterSet(ResourceFilterSet):

@@ -6,6 +6,7 @@ StockDay row on or before the date (one index lookup on (facility, item, date)).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -22,7 +23,6 @@ from inventory.models import (
     StockDay,
     StockMovement,
     TransferLane,
-    Vendor,
 )
 
 ZERO = Decimal("0.00")
@@ -51,10 +51,6 @@ def transfer_lane_between(*, from_facility: Facility, to_facility: Facility) -> 
 
 def item_list() -> QuerySet[Item]:
     return Item.objects.all()
-
-
-def vendor_list() -> QuerySet[Vendor]:
-    return Vendor.objects.all()
 
 
 def cutting_pattern_list() -> QuerySet[CuttingPattern]:
@@ -131,3 +127,40 @@ def stock_days(*, facility: Facility | int, item: Item | int, start: date, end: 
         out.append((day, closing))
         day += timedelta(days=1)
     return out
+
+
+# --- For the ATP (docs/operations.md): the only way it reads lots and planned work ------------------------
+
+
+def supply_by_expiry(*, item_ids: set[int], today: date) -> dict[tuple[int, int], list[tuple[date | None, Decimal]]]:
+    """(facility_id, item_id) -> [(use_by_date, lb), ...] of stock on hand `today`, ascending use-by.
+
+    Held lots and lots already expired (use_by_date < today) are left out; use_by_date None = does not expire.
+    Until lots exist this is today's on-hand per pair (the closing of its latest StockDay on or before today),
+    none of it expiring; the lots work replaces this body, not its signature.
+    """
+    latest = (
+        StockDay.objects.filter(item_id__in=list(item_ids), date__lte=today)
+        .order_by("facility_id", "item_id", "-date")
+        .distinct("facility_id", "item_id")
+        .values_list("facility_id", "item_id", "closing_lb")
+    )
+    return {(facility_id, item_id): [(None, closing)] for facility_id, item_id, closing in latest if closing > 0}
+
+
+@dataclass(frozen=True)
+class CommittedWork:
+    """Planned and released work the ATP must treat as fixed flows (lower bounds on its cut and lane columns).
+
+    cuts: (pattern_id, facility_id, day_date, input_lb); transfers: (lane_id, item_id, ship_date, lb).
+    """
+
+    cuts: list[tuple[int, int, date, Decimal]] = field(default_factory=list)
+    transfers: list[tuple[int, int, date, Decimal]] = field(default_factory=list)
+
+
+def committed_work(*, item_ids: set[int], today: date, end: date) -> CommittedWork:
+    """Production and transfer orders not yet completed or shipped whose items are in `item_ids`, dated up to
+    `end`; dates before `today` are reported as today (overdue work is still owed). Until work orders exist
+    there is none; the work-orders change replaces this body, not its signature."""
+    return CommittedWork()

@@ -3,20 +3,21 @@ payments (some invoices left overdue or part-paid), monthly overheads, so every 
 
 Amounts and counterparties come from a seeded RNG; dates are relative to the first seeding day, so the
 aging report always has current and overdue buckets. Uses the silo's existing customers and vendors
-(read through the app registry); creates nothing in other apps. Idempotent: a silo that already has
-demo history is left alone.
+(through parties' selectors) and items (through the invoice line's foreign key); creates nothing in other
+apps. Idempotent: a silo that already has demo history is left alone.
 """
 
 import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
 from ledger import services
-from ledger.models import Account, Invoice, Period
+from ledger.models import Account, Invoice, InvoiceLine, Period
+from ledger.references import referenced_model
+from parties import selectors as parties
 
 MARKER = "Demo history"
 PRODUCTS = [  # (IMPS code, description, $/lb) used when the silo has no items yet
@@ -41,11 +42,12 @@ def seed_ledger(silo) -> str:
     services.chart_install()
     if Invoice.objects.filter(memo=MARKER).exists():
         return "demo history already present"
-    customers = list(apps.get_model("sales", "Customer").objects.order_by("code"))
+    customers = list(parties.customer_list().order_by("code"))
     if not customers:
         return "no customers yet: skipped"
-    vendors = list(apps.get_model("inventory", "Vendor").objects.order_by("code"))
-    items = list(apps.get_model("inventory", "Item").objects.order_by("imps_code")[:12])
+    vendors = list(parties.vendor_list().order_by("code"))
+    # The catalogue's first items, if the inventory seed ran (reached through the line's own foreign key).
+    items = list(referenced_model(InvoiceLine, "item").objects.order_by("imps_code")[:12])
     rng = random.Random(20260301)
     today = timezone.localdate()
     start = _months_back(today, 4)

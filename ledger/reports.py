@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.apps import apps
 from django.db import connection
 from django.db.models import F, Q, Sum, Window
 from django.db.models.functions import Coalesce
@@ -27,6 +26,7 @@ from ledger.models import (
     Receipt,
     ReceiptApplication,
 )
+from parties import selectors as parties
 
 ZERO = Decimal("0.00")
 T = AccountType
@@ -218,7 +218,7 @@ def general_ledger(params: dict) -> dict:
 BUCKETS = ["current", "days_1_30", "days_31_60", "days_61_90", "over_90"]
 
 
-def _aging(params: dict, *, doc, application, cash, party: str, date_field: str, party_model: tuple, name: str):
+def _aging(params: dict, *, doc, application, cash, party: str, date_field: str, party_list, name: str):
     as_of = _date(params, "as_of", timezone.localdate())
     doc_t, app_t, cash_t = doc._meta.db_table, application._meta.db_table, cash._meta.db_table
     doc_fk = f"{doc._meta.model_name}_id"
@@ -253,12 +253,12 @@ def _aging(params: dict, *, doc, application, cash, party: str, date_field: str,
     with connection.cursor() as cursor:
         cursor.execute(sql, {"as_of": as_of})
         fetched = cursor.fetchall()
-    parties = apps.get_model(*party_model).objects.in_bulk([r[0] for r in fetched])
+    counterparties = party_list().in_bulk([r[0] for r in fetched])
     totals = dict.fromkeys([*BUCKETS, "total", "unapplied_credit", "net"], ZERO)
     rows = []
     for party_id, *amounts in fetched:
         buckets, unapplied = amounts[:5], amounts[5]
-        counterparty = parties.get(party_id)
+        counterparty = counterparties.get(party_id)
         row = {party: party_id, "code": getattr(counterparty, "code", ""), "name": getattr(counterparty, "name", "")}
         row.update({b: _fmt(v) for b, v in zip(BUCKETS, buckets, strict=True)})
         total = sum(buckets, ZERO)
@@ -283,14 +283,14 @@ def _aging(params: dict, *, doc, application, cash, party: str, date_field: str,
 def ar_aging(params: dict) -> dict:
     return _aging(
         params, doc=Invoice, application=ReceiptApplication, cash=Receipt, party="customer",
-        date_field="invoice_date", party_model=("sales", "Customer"), name="ar-aging",
+        date_field="invoice_date", party_list=parties.customer_list, name="ar-aging",
     )  # fmt: skip
 
 
 def ap_aging(params: dict) -> dict:
     return _aging(
         params, doc=Bill, application=PaymentApplication, cash=Payment, party="vendor",
-        date_field="bill_date", party_model=("inventory", "Vendor"), name="ap-aging",
+        date_field="bill_date", party_list=parties.vendor_list, name="ap-aging",
     )  # fmt: skip
 
 

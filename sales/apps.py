@@ -4,8 +4,9 @@ from django.apps import AppConfig
 class SalesConfig(AppConfig):
     name = "sales"
 
-    def demo_steps(self):
-        """Customers first (everything points at them); orders last, once stock and the ledger exist."""
-        from sales.demo import seed_customers, seed_sales_orders
+    demo_seed_order = 50  # last: orders need parties, stock and the ledger's chart
 
-        return [(10, "sales.customers", seed_customers), (50, "sales.orders", seed_sales_orders)]
+    def demo_seed(self, silo) -> str:
+        from sales.demo import seed_sales_orders
+
+        return seed_sales_orders(silo)

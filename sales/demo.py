@@ -1,38 +1,6 @@
-"""Deterministic demo data for sales: the same customers on every machine."""
+"""Deterministic demo sales orders, in every status, on the parties and stock the earlier steps seeded."""
 
 from decimal import Decimal
-
-from sales.models import Customer
-from sales.services import customer_create
-
-DEMO_CUSTOMERS = [
-    ("ACME", "Acme Steakhouse Group", "Omaha", "NE", 30, "75000.00", "crm-1001"),
-    ("PRAIRIE", "Prairie Fine Foods", "Lincoln", "NE", 15, "40000.00", "crm-1002"),
-    ("HARBOR", "Harbor Grill Co.", "Des Moines", "IA", 30, "25000.00", "crm-1003"),
-    ("CITYMKT", "City Market Butchers", "Kansas City", "MO", 7, "15000.00", "crm-1004"),
-    ("SUMMIT", "Summit Hotels Catering", "Denver", "CO", 45, "120000.00", "crm-1005"),
-    ("RIVER", "Riverside Meat Distributors", "Sioux City", "IA", 30, "90000.00", None),
-]
-
-
-def seed_customers(silo) -> str:
-    created = 0
-    for code, name, city, region, terms, limit, ref in DEMO_CUSTOMERS:
-        if Customer.objects.filter(code=code).exists():
-            continue
-        customer_create(
-            code=code,
-            name=name,
-            email=f"orders@{code.lower()}.example.com",
-            payment_terms_days=terms,
-            credit_limit=Decimal(limit),
-            external_ref=ref,
-            billing_address={"line1": "100 Commerce Way", "city": city, "region": region, "country": "US"},
-            shipping_address={"line1": "200 Dock Rd", "city": city, "region": region, "country": "US"},
-        )
-        created += 1
-    return f"{created} customers created"
-
 
 # (external_ref, customer, facility, [(imps_code, lb)], days from today to delivery, final status)
 DEMO_ORDERS = [
@@ -56,15 +24,16 @@ def seed_sales_orders(silo) -> str:
     from django.utils import timezone
 
     from inventory.models import Facility, Item
+    from parties.selectors import customer_list
     from sales.models import SalesOrder
     from sales.services import (
+        LineInput,
         sales_order_cancel,
         sales_order_confirm,
         sales_order_create,
         sales_order_invoice,
         sales_order_ship,
     )
-    from sales.services.orders import LineInput
 
     today = timezone.localdate()
     created = 0
@@ -73,7 +42,7 @@ def seed_sales_orders(silo) -> str:
             continue
         facility = Facility.objects.filter(code=facility_code).first()
         items = {i.imps_code: i for i in Item.objects.filter(imps_code__in=[code for code, _ in lines])}
-        customer = Customer.objects.filter(code=customer_code).first()
+        customer = customer_list().filter(code=customer_code).first()
         if facility is None or customer is None or len(items) != len(lines):
             continue  # the inventory seed did not run: nothing to order
         past = days < 0

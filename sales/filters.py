@@ -1,15 +1,7 @@
 import django_filters
 
 from cashsheet.api.filters import ResourceFilterSet
-from sales.models import Customer, SalesOrder, SalesOrderStatus
-
-
-class CustomerFilterSet(ResourceFilterSet):
-    code = django_filters.CharFilter(field_name="code", lookup_expr="iexact")
-
-    class Meta:
-        model = Customer
-        fields = ["active", "external_ref", "code"]
+from sales.models import SalesOrder, SalesOrderStatus
 
 
 class SalesOrderFilterSet(ResourceFilterSet):

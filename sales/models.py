@@ -1,31 +1,10 @@
-"""Sales: customers (counterparties other apps point at as "sales.Customer") and, later, orders."""
+"""Sales orders: the order-to-cash documents. Customers are parties.Customer."""
 
 from decimal import Decimal
 
 from django.db import models
 
 from cashsheet.api.fields import MoneyField, UnitPriceField, WeightField
-from cashsheet.counterparty import Counterparty
-
-
-class Customer(Counterparty):
-    """Who buys: other apps point here as "sales.Customer"."""
-
-    billing_address = models.JSONField(default=dict, blank=True)
-    shipping_address = models.JSONField(default=dict, blank=True)
-    credit_limit = MoneyField(default=Decimal("0.00"))
-
-    class Meta(Counterparty.Meta):
-        constraints = [
-            *Counterparty.Meta.constraints,
-            models.CheckConstraint(
-                condition=models.Q(credit_limit__gte=0), name="%(app_label)s_%(class)s_credit_limit_nonnegative"
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["name"], name="sales_customer_name_idx"),
-            models.Index(fields=["active", "-created_at"], name="sales_customer_active_idx"),
-        ]
 
 
 class SalesOrderStatus(models.TextChoices):
@@ -55,7 +34,7 @@ class SalesOrderSequence(models.Model):
 
 class SalesOrder(models.Model):
     number = models.CharField(max_length=20, editable=False, help_text="SO-000001, sequential per silo.")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="sales_orders")
+    customer = models.ForeignKey("parties.Customer", on_delete=models.PROTECT, related_name="sales_orders")
     external_ref = models.CharField(
         max_length=100, null=True, blank=True, help_text="The portal's or CRM's order id; unique when set."
     )

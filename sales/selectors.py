@@ -2,11 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from sales.models import Customer, SalesOrder, SalesOrderAllocation, SalesOrderLine
-
-
-def customer_list() -> QuerySet[Customer]:
-    return Customer.objects.all()
+from sales.models import SalesOrder, SalesOrderAllocation, SalesOrderLine
 
 
 def sales_order_list() -> QuerySet[SalesOrder]:

@@ -5,7 +5,7 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from sales.models import Customer
+from parties.models import Customer
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from django.db import connection
 from rest_framework.test import APIClient
 
-from sales.services import customer_create
+from parties.services import customer_create
 from silos.members.services import token_create
 
 

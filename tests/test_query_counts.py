@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sales.models import Customer
+from parties.models import Customer
 
 
 @pytest.mark.parametrize("page_size", [25, 200])

@@ -38,9 +38,17 @@ class NetworkBuilder:
     def day(self, n: int) -> dt.date:
         return self.today + dt.timedelta(days=n)
 
-    def facility(self, code: str | None = None, *, capacity="0", can_break=True) -> Facility:
+    def facility(
+        self, code: str | None = None, *, capacity="0", breaking=None, can_break=True, timezone="America/Chicago"
+    ) -> Facility:
+        """`capacity`: fabrication capacity (and breaking, unless `breaking` says otherwise), lb of input a day."""
         return Facility.objects.create(
-            code=(code or unique("F")).upper(), name="Plant", can_break=can_break, daily_capacity_lb=D(capacity)
+            code=(code or unique("F")).upper(),
+            name="Plant",
+            can_break=can_break,
+            fabrication_capacity_lb=D(capacity),
+            breaking_capacity_lb=D(capacity if breaking is None else breaking),
+            timezone=timezone,
         )
 
     def item(self, *, price, category="subprimal", code: str | None = None) -> Item:
@@ -53,8 +61,13 @@ class NetworkBuilder:
             from_facility=source, to_facility=dest, lead_time_days=lead, cost_per_lb=D(cost)
         )
 
-    def pattern(self, source: Item, outputs: dict[Item, str], *, cost, facilities) -> CuttingPattern:
-        pattern = CuttingPattern.objects.create(code=unique("P"), input_item=source, processing_cost_per_lb=D(cost))
+    def pattern(
+        self, source: Item, outputs: dict[Item, str], *, cost, facilities, process="fabrication", lead=None
+    ) -> CuttingPattern:
+        lead = (1 if process == "breaking" else 0) if lead is None else lead
+        pattern = CuttingPattern.objects.create(
+            code=unique("P"), input_item=source, processing_cost_per_lb=D(cost), process=process, lead_time_days=lead
+        )
         for out, fraction in outputs.items():
             CuttingPatternOutput.objects.create(pattern=pattern, item=out, yield_fraction=D(fraction))
         pattern.facilities.set(facilities)

@@ -1,8 +1,31 @@
-"""Helpers services share: uniqueness checks that answer 409 with the existing record's id."""
+"""Helpers services share: field checks, the validated save, uniqueness checks that answer 409 with the
+existing record's id."""
 
 from django.db.models import Model, QuerySet
 
 from cashsheet.api.exceptions import Conflict
+
+
+def fields_check(data: dict, allowed: frozenset[str], label: str) -> None:
+    """A caller passing a field the service does not take is a programming error, not bad input."""
+    unknown = set(data) - allowed
+    if unknown:
+        raise TypeError(f"unknown {label} fields: {sorted(unknown)}")
+
+
+def model_save(instance: Model, data: dict, *, creating: bool) -> Model:
+    """Set `data` on `instance`, validate its fields (constraints are the database's) and save.
+
+    An update writes only the given fields (and `updated_at`), so concurrent edits of other fields survive.
+    """
+    for name, value in data.items():
+        setattr(instance, name, value)
+    instance.full_clean(validate_constraints=False)
+    if creating:
+        instance.save()
+    else:
+        instance.save(update_fields=[*data.keys(), "updated_at"])
+    return instance
 
 
 def ensure_unique(queryset: QuerySet, *, field: str, value, label: str, exclude: Model | None = None) -> None:

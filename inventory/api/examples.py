@@ -9,7 +9,8 @@ FACILITY = OpenApiExample(
         "name": "Blythe processing plant",
         "timezone": "America/Chicago",
         "can_break": True,
-        "daily_capacity_lb": "180000.00",
+        "breaking_capacity_lb": "180000.00",
+        "fabrication_capacity_lb": "120000.00",
         "address": {"line1": "1200 Packer Rd", "city": "Blythe", "region": "NE", "country": "US"},
     },
     request_only=True,
@@ -32,24 +33,14 @@ ITEM = OpenApiExample(
     },
     request_only=True,
 )
-VENDOR = OpenApiExample(
-    "Vendor",
-    value={
-        "code": "SANDHILLS",
-        "name": "Sandhills Cattle Co.",
-        "contact_name": "Dana Reyes",
-        "email": "[email protected]",
-        "payment_terms_days": 14,
-        "external_ref": "ap-0042",
-    },
-    request_only=True,
-)
 PATTERN = OpenApiExample(
     "Cutting pattern",
     value={
         "code": "103-TO-112A",
         "name": "Rib to ribeye roll",
         "input_item": 3,
+        "process": "fabrication",
+        "lead_time_days": 0,
         "processing_cost_per_lb": "0.3500",
         "facilities": [1, 2],
         "outputs": [{"item": 5, "yield_fraction": "0.52000"}, {"item": 30, "yield_fraction": "0.30000"}],

@@ -3,7 +3,6 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from cashsheet.api.fields import NullableCharField
 from cashsheet.api.serializers import AddressSerializer, ResourceSerializer, StrictFieldsMixin
 from inventory.models import (
     CuttingPattern,
@@ -11,10 +10,10 @@ from inventory.models import (
     Facility,
     Item,
     MovementKind,
+    Process,
     StockBalance,
     StockMovement,
     TransferLane,
-    Vendor,
 )
 
 TIMESTAMPS = ["id", "created_at", "updated_at"]
@@ -29,12 +28,22 @@ def _not_blank(value: str) -> str:
 
 class FacilitySerializer(ResourceSerializer):
     address = AddressSerializer(required=False)
-    daily_capacity_lb = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal(0), required=False)
+    breaking_capacity_lb = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal(0), required=False,
+        help_text="Breaking (carcass to primals), lb of input per day.",
+    )  # fmt: skip
+    fabrication_capacity_lb = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal(0), required=False,
+        help_text="Fabrication (primals to subprimals), lb of input per day.",
+    )  # fmt: skip
+    daily_capacity_lb = serializers.DecimalField(
+        max_digits=13, decimal_places=2, read_only=True, help_text="Read-only: breaking + fabrication capacity."
+    )
 
     class Meta:
         model = Facility
-        fields = ["id", "code", "name", "address", "timezone", "can_break", "daily_capacity_lb", "active"]
-        fields += ["created_at", "updated_at"]
+        fields = ["id", "code", "name", "address", "timezone", "can_break", "breaking_capacity_lb"]
+        fields += ["fabrication_capacity_lb", "daily_capacity_lb", "active", "created_at", "updated_at"]
         read_only_fields = TIMESTAMPS
         validators: list = []
         extra_kwargs = {"code": {"validators": []}}
@@ -84,21 +93,6 @@ class ItemSerializer(ResourceSerializer):
         return _not_blank(value).upper()
 
 
-class VendorSerializer(ResourceSerializer):
-    external_ref = NullableCharField(max_length=100)
-    address = AddressSerializer(required=False)
-
-    class Meta:
-        model = Vendor
-        fields = ["id", "code", "name", "contact_name", "email", "phone", "address", "payment_terms_days"]
-        fields += ["tax_id", "external_ref", "active", "created_at", "updated_at"]
-        read_only_fields = TIMESTAMPS
-        validators: list = []
-
-    def validate_code(self, value: str) -> str:
-        return _not_blank(value)
-
-
 class CuttingPatternOutputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
     imps_code = serializers.CharField(source="item.imps_code", read_only=True)
@@ -118,12 +112,21 @@ class CuttingPatternSerializer(ResourceSerializer):
     processing_cost_per_lb = serializers.DecimalField(
         max_digits=12, decimal_places=4, min_value=Decimal(0), required=False
     )
+    process = serializers.ChoiceField(
+        choices=Process.choices, required=False, help_text="Default: breaking for a carcass input, else fabrication."
+    )
+    lead_time_days = serializers.IntegerField(
+        min_value=0,
+        max_value=30,
+        required=False,
+        help_text="Default: 1 for breaking (the chill day), 0 for fabrication.",
+    )
     yield_total = serializers.SerializerMethodField()
 
     class Meta:
         model = CuttingPattern
-        fields = ["id", "code", "name", "input_item", "input_imps_code", "outputs", "yield_total"]
-        fields += ["processing_cost_per_lb", "facilities", "active", "created_at", "updated_at"]
+        fields = ["id", "code", "name", "input_item", "input_imps_code", "outputs", "yield_total", "process"]
+        fields += ["lead_time_days", "processing_cost_per_lb", "facilities", "active", "created_at", "updated_at"]
         read_only_fields = TIMESTAMPS
         validators: list = []
 

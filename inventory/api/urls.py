@@ -6,7 +6,6 @@ router.register("facilities", views.FacilityViewSet, basename="facility")
 router.register("transfer-lanes", views.TransferLaneViewSet, basename="transferlane")
 router.register("items", views.ItemViewSet, basename="item")
 router.register("cutting-patterns", views.CuttingPatternViewSet, basename="cuttingpattern")
-router.register("vendors", views.VendorViewSet, basename="vendor")
 router.register("stock-movements", views.StockMovementViewSet, basename="stockmovement")
 router.register("stock-balances", views.StockBalanceViewSet, basename="stockbalance")
 

@@ -3,7 +3,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from cashsheet.api.exceptions import InvalidInput
-from cashsheet.api.viewsets import ResourceViewSet
+from cashsheet.api.viewsets import ResourceViewSet, ServiceViewSet
 from inventory import selectors, services
 from inventory.api import examples
 from inventory.api.serializers import (
@@ -13,7 +13,6 @@ from inventory.api.serializers import (
     StockBalanceSerializer,
     StockMovementSerializer,
     TransferLaneSerializer,
-    VendorSerializer,
 )
 from inventory.filters import (
     CuttingPatternFilterSet,
@@ -22,7 +21,6 @@ from inventory.filters import (
     StockBalanceFilterSet,
     StockMovementFilterSet,
     TransferLaneFilterSet,
-    VendorFilterSet,
 )
 from inventory.models import MovementKind
 
@@ -38,33 +36,8 @@ def _schema(resource: str, tag: str, example: OpenApiExample, create_description
     )
 
 
-class _ServiceViewSet(ResourceViewSet):
-    """GET/POST/PATCH where POST and PATCH call `create_service` / `update_service` (keyword `instance_kw`)."""
-
-    create_service = None
-    update_service = None
-    instance_kw = ""
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        instance = type(self).create_service(**serializer.validated_data)
-        return Response(self.get_serializer(self._reload(instance)).data, status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request, *args, **kwargs):
-        instance = self.get_object()
-        serializer = self.get_serializer(instance, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        instance = type(self).update_service(**{self.instance_kw: instance}, **serializer.validated_data)
-        return Response(self.get_serializer(self._reload(instance)).data)
-
-    def _reload(self, instance):
-        # Re-read through the selector so the response has the same joins and children as GET.
-        return self.get_queryset().get(pk=instance.pk)
-
-
 @_schema("facility", "facilities", examples.FACILITY, "A duplicate `code` answers 409 with `existing_id`.")
-class FacilityViewSet(_ServiceViewSet):
+class FacilityViewSet(ServiceViewSet):
     serializer_class = FacilitySerializer
     filterset_class = FacilityFilterSet
     search_fields = ["code", "name"]
@@ -79,7 +52,7 @@ class FacilityViewSet(_ServiceViewSet):
 
 
 @_schema("transfer lane", "facilities", examples.LANE, "A second lane between the same two facilities is a 409.")
-class TransferLaneViewSet(_ServiceViewSet):
+class TransferLaneViewSet(ServiceViewSet):
     serializer_class = TransferLaneSerializer
     filterset_class = TransferLaneFilterSet
     search_fields = ["from_facility__code", "to_facility__code"]
@@ -99,7 +72,7 @@ class TransferLaneViewSet(_ServiceViewSet):
     examples.ITEM,
     "`imps_code` is unique (409 with `existing_id`) and cannot change once stock of the item has moved (409).",
 )
-class ItemViewSet(_ServiceViewSet):
+class ItemViewSet(ServiceViewSet):
     serializer_class = ItemSerializer
     filterset_class = ItemFilterSet
     search_fields = ["imps_code", "description"]
@@ -113,20 +86,6 @@ class ItemViewSet(_ServiceViewSet):
         return selectors.item_list()
 
 
-@_schema("vendor", "vendors", examples.VENDOR, "A duplicate `code` or `external_ref` answers 409 with `existing_id`.")
-class VendorViewSet(_ServiceViewSet):
-    serializer_class = VendorSerializer
-    filterset_class = VendorFilterSet
-    search_fields = ["code", "name", "email", "external_ref"]
-    ordering_fields = ["created_at", "updated_at", "id", "code", "name"]
-    create_service = staticmethod(services.vendor_create)
-    update_service = staticmethod(services.vendor_update)
-    instance_kw = "vendor"
-
-    def get_queryset(self):
-        return selectors.vendor_list()
-
-
 @_schema(
     "cutting pattern",
     "items",
@@ -134,7 +93,7 @@ class VendorViewSet(_ServiceViewSet):
     "Output yields are fractions of input lb: each > 0 and together <= 1 (the rest is shrink), else 400 naming "
     "the field. Facilities must be able to break. On PATCH, `outputs` and `facilities` replace the current ones.",
 )
-class CuttingPatternViewSet(_ServiceViewSet):
+class CuttingPatternViewSet(ServiceViewSet):
     serializer_class = CuttingPatternSerializer
     filterset_class = CuttingPatternFilterSet
     search_fields = ["code", "name", "input_item__imps_code"]

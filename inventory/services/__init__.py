@@ -9,8 +9,6 @@ from inventory.services.master import (
     item_update,
     transfer_lane_create,
     transfer_lane_update,
-    vendor_create,
-    vendor_update,
 )
 from inventory.services.stock import InsufficientStock, stock_movement_post, stock_transfer_post
 
@@ -26,6 +24,4 @@ __all__ = [
     "stock_transfer_post",
     "transfer_lane_create",
     "transfer_lane_update",
-    "vendor_create",
-    "vendor_update",
 ]

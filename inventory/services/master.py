@@ -1,4 +1,4 @@
-"""Writes for inventory master data: facilities, transfer lanes, items, vendors, cutting patterns."""
+"""Writes for inventory master data: facilities, transfer lanes, items, cutting patterns."""
 
 from __future__ import annotations
 
@@ -7,12 +7,23 @@ from decimal import Decimal
 from django.db import transaction
 
 from cashsheet.api.exceptions import Conflict, InvalidInput
-from cashsheet.api.services import ensure_unique
-from cashsheet.counterparty import counterparty_check_unique
+from cashsheet.api.services import ensure_unique, fields_check, model_save
 from inventory.locks import item_lock
-from inventory.models import CuttingPattern, CuttingPatternOutput, Facility, Item, StockMovement, TransferLane, Vendor
+from inventory.models import (
+    DEFAULT_LEAD_TIME_DAYS,
+    Category,
+    CuttingPattern,
+    CuttingPatternOutput,
+    Facility,
+    Item,
+    Process,
+    StockMovement,
+    TransferLane,
+)
 
-FACILITY_FIELDS = frozenset({"code", "name", "address", "timezone", "can_break", "daily_capacity_lb", "active"})
+FACILITY_FIELDS = frozenset(
+    {"code", "name", "address", "timezone", "can_break", "breaking_capacity_lb", "fabrication_capacity_lb", "active"}
+)
 LANE_FIELDS = frozenset({"from_facility", "to_facility", "lead_time_days", "cost_per_lb", "active"})
 ITEM_FIELDS = frozenset(
     {
@@ -26,38 +37,9 @@ ITEM_FIELDS = frozenset(
         "active",
     }
 )
-VENDOR_FIELDS = frozenset(
-    {
-        "code",
-        "name",
-        "contact_name",
-        "email",
-        "phone",
-        "address",
-        "payment_terms_days",
-        "tax_id",
-        "external_ref",
-        "active",
-    }
+PATTERN_FIELDS = frozenset(
+    {"code", "name", "input_item", "process", "lead_time_days", "processing_cost_per_lb", "active"}
 )
-PATTERN_FIELDS = frozenset({"code", "name", "input_item", "processing_cost_per_lb", "active"})
-
-
-def _check_fields(data: dict, allowed: frozenset, label: str) -> None:
-    unknown = set(data) - allowed
-    if unknown:
-        raise TypeError(f"unknown {label} fields: {sorted(unknown)}")
-
-
-def _save(instance, data: dict, *, creating: bool):
-    for name, value in data.items():
-        setattr(instance, name, value)
-    instance.full_clean(validate_constraints=False)
-    if creating:
-        instance.save()
-    else:
-        instance.save(update_fields=[*data.keys(), "updated_at"])
-    return instance
 
 
 # --- Facilities ---------------------------------------------------------------------------------
@@ -65,15 +47,15 @@ def _save(instance, data: dict, *, creating: bool):
 
 @transaction.atomic
 def facility_create(**data) -> Facility:
-    _check_fields(data, FACILITY_FIELDS, "facility")
+    fields_check(data, FACILITY_FIELDS, "facility")
     data["code"] = data["code"].strip().upper()
     ensure_unique(Facility.objects.filter(code=data["code"]), field="code", value=data["code"], label="facility")
-    return _save(Facility(), data, creating=True)
+    return model_save(Facility(), data, creating=True)
 
 
 @transaction.atomic
 def facility_update(*, facility: Facility, **data) -> Facility:
-    _check_fields(data, FACILITY_FIELDS, "facility")
+    fields_check(data, FACILITY_FIELDS, "facility")
     if "code" in data:
         data["code"] = data["code"].strip().upper()
         ensure_unique(
@@ -83,7 +65,7 @@ def facility_update(*, facility: Facility, **data) -> Facility:
             label="facility",
             exclude=facility,
         )
-    return _save(facility, data, creating=False)
+    return model_save(facility, data, creating=False)
 
 
 # --- Transfer lanes -----------------------------------------------------------------------------
@@ -104,21 +86,21 @@ def _lane_check(*, from_facility: Facility, to_facility: Facility, instance: Tra
 
 @transaction.atomic
 def transfer_lane_create(**data) -> TransferLane:
-    _check_fields(data, LANE_FIELDS, "transfer lane")
+    fields_check(data, LANE_FIELDS, "transfer lane")
     _lane_check(from_facility=data["from_facility"], to_facility=data["to_facility"])
-    return _save(TransferLane(), data, creating=True)
+    return model_save(TransferLane(), data, creating=True)
 
 
 @transaction.atomic
 def transfer_lane_update(*, lane: TransferLane, **data) -> TransferLane:
-    _check_fields(data, LANE_FIELDS, "transfer lane")
+    fields_check(data, LANE_FIELDS, "transfer lane")
     if "from_facility" in data or "to_facility" in data:
         _lane_check(
             from_facility=data.get("from_facility", lane.from_facility),
             to_facility=data.get("to_facility", lane.to_facility),
             instance=lane,
         )
-    return _save(lane, data, creating=False)
+    return model_save(lane, data, creating=False)
 
 
 # --- Items --------------------------------------------------------------------------------------
@@ -126,7 +108,7 @@ def transfer_lane_update(*, lane: TransferLane, **data) -> TransferLane:
 
 @transaction.atomic
 def item_create(**data) -> Item:
-    _check_fields(data, ITEM_FIELDS, "item")
+    fields_check(data, ITEM_FIELDS, "item")
     data["imps_code"] = data["imps_code"].strip().upper()
     ensure_unique(
         Item.objects.filter(imps_code__iexact=data["imps_code"]),
@@ -134,7 +116,7 @@ def item_create(**data) -> Item:
         value=data["imps_code"],
         label="item",
     )
-    return _save(Item(), data, creating=True)
+    return model_save(Item(), data, creating=True)
 
 
 @transaction.atomic
@@ -144,7 +126,7 @@ def item_update(*, item: Item, **data) -> Item:
     Stock, orders and reports refer to items by imps_code; renaming one under existing movements
     would silently re-label history.
     """
-    _check_fields(data, ITEM_FIELDS, "item")
+    fields_check(data, ITEM_FIELDS, "item")
     if "imps_code" in data:
         data["imps_code"] = data["imps_code"].strip().upper()
         if data["imps_code"] != item.imps_code:
@@ -163,32 +145,7 @@ def item_update(*, item: Item, **data) -> Item:
             )
         else:
             del data["imps_code"]
-    return _save(item, data, creating=False)
-
-
-# --- Vendors ------------------------------------------------------------------------------------
-
-
-def _vendor_normalise(data: dict) -> None:
-    # A blank external_ref is "none", stored NULL so the unique-when-set constraint ignores it.
-    if "external_ref" in data and not (data["external_ref"] or "").strip():
-        data["external_ref"] = None
-
-
-@transaction.atomic
-def vendor_create(**data) -> Vendor:
-    _check_fields(data, VENDOR_FIELDS, "vendor")
-    _vendor_normalise(data)
-    counterparty_check_unique(Vendor, code=data.get("code"), external_ref=data.get("external_ref"))
-    return _save(Vendor(), data, creating=True)
-
-
-@transaction.atomic
-def vendor_update(*, vendor: Vendor, **data) -> Vendor:
-    _check_fields(data, VENDOR_FIELDS, "vendor")
-    _vendor_normalise(data)
-    counterparty_check_unique(Vendor, code=data.get("code"), external_ref=data.get("external_ref"), instance=vendor)
-    return _save(vendor, data, creating=False)
+    return model_save(item, data, creating=False)
 
 
 # --- Cutting patterns ---------------------------------------------------------------------------
@@ -237,13 +194,18 @@ def _pattern_set_children(pattern: CuttingPattern, outputs: list[dict] | None, f
 @transaction.atomic
 def cutting_pattern_create(*, outputs: list[dict], facilities: list[Facility] | None = None, **data) -> CuttingPattern:
     """Create a pattern with its outputs ([{"item": Item, "yield_fraction": Decimal}]) and facilities."""
-    _check_fields(data, PATTERN_FIELDS, "cutting pattern")
+    fields_check(data, PATTERN_FIELDS, "cutting pattern")
     data["code"] = data["code"].strip().upper()
     ensure_unique(
         CuttingPattern.objects.filter(code__iexact=data["code"]), field="code", value=data["code"], label="pattern"
     )
     _pattern_validate(input_item=data["input_item"], outputs=outputs, facilities=facilities)
-    pattern = _save(CuttingPattern(), data, creating=True)
+    # Unless told: a carcass (or side) is broken, anything else fabricated; the lead time follows the process.
+    data.setdefault(
+        "process", Process.BREAKING if data["input_item"].category == Category.CARCASS else Process.FABRICATION
+    )
+    data.setdefault("lead_time_days", DEFAULT_LEAD_TIME_DAYS[Process(data["process"])])
+    pattern = model_save(CuttingPattern(), data, creating=True)
     _pattern_set_children(pattern, outputs, facilities or [])
     return pattern
 
@@ -253,7 +215,7 @@ def cutting_pattern_update(
     *, pattern: CuttingPattern, outputs: list[dict] | None = None, facilities: list[Facility] | None = None, **data
 ) -> CuttingPattern:
     """Update a pattern; `outputs` or `facilities`, when given, replace the current ones."""
-    _check_fields(data, PATTERN_FIELDS, "cutting pattern")
+    fields_check(data, PATTERN_FIELDS, "cutting pattern")
     if "code" in data:
         data["code"] = data["code"].strip().upper()
         ensure_unique(
@@ -263,12 +225,14 @@ def cutting_pattern_update(
             label="pattern",
             exclude=pattern,
         )
+    if "process" in data and "lead_time_days" not in data:
+        data["lead_time_days"] = DEFAULT_LEAD_TIME_DAYS[Process(data["process"])]
     input_item = data.get("input_item", pattern.input_item)
     if outputs is None and "input_item" in data:
         outputs_check = [{"item": o.item, "yield_fraction": o.yield_fraction} for o in pattern.outputs.all()]
         _pattern_validate(input_item=input_item, outputs=outputs_check, facilities=facilities)
     else:
         _pattern_validate(input_item=input_item, outputs=outputs, facilities=facilities)
-    pattern = _save(pattern, data, creating=False)
+    pattern = model_save(pattern, data, creating=False)
     _pattern_set_children(pattern, outputs, facilities)
     return pattern

@@ -1,4 +1,4 @@
-"""Master data over the API: facilities, lanes, items, vendors, cutting patterns."""
+"""Master data over the API: facilities, lanes, items, cutting patterns."""
 
 from decimal import Decimal
 
@@ -97,23 +97,6 @@ def test_item_imps_code_frozen_once_stock_moved(api, blythe, make_item, receive)
     assert priced.status_code == 200 and priced.json()["list_price_per_lb"] == "7.2500"
 
 
-def test_vendors_behave_like_customers(api):
-    body = {"code": "SANDHILLS", "name": "Sandhills Cattle", "external_ref": "ap-1", "address": {"city": "Ord"}}
-    r = api.post(f"{API}/vendors/", body, format="json")
-    assert r.status_code == 201, r.content
-    assert r.json()["address"] == {"city": "Ord"}
-    dup = api.post(f"{API}/vendors/", {"code": "sandhills", "name": "Again"}, format="json")
-    assert dup.status_code == 409 and dup.json()["existing_id"] == r.json()["id"]
-    ref = api.post(f"{API}/vendors/", {"code": "OTHER", "name": "Other", "external_ref": "ap-1"}, format="json")
-    assert ref.status_code == 409 and ref.json()["errors"][0]["field"] == "external_ref"
-    blank = api.post(f"{API}/vendors/", {"code": "B", "name": "Blank ref", "external_ref": ""}, format="json")
-    assert blank.status_code == 201 and blank.json()["external_ref"] is None
-    assert api.get(f"{API}/vendors/?search=sandhills").json()["count"] == 1
-    assert api.patch(f"{API}/vendors/{r.json()['id']}/", {"active": False}, format="json").json()["active"] is False
-    assert api.get(f"{API}/vendors/?active=false").json()["count"] == 1
-    assert api.delete(f"{API}/vendors/{r.json()['id']}/").status_code == 405
-
-
 @pytest.fixture
 def rib_parts(make_item):
     return {code: make_item(code, category="subprimal") for code in ("103", "109E", "112A", "TRIM")}
@@ -206,7 +189,7 @@ def test_openapi_schema_is_valid_and_has_inventory_examples(api):
     spec = api.get(f"{API}/openapi.json").json()
     validate(spec)
     paths = spec["paths"]
-    for resource in ("facilities", "transfer-lanes", "items", "cutting-patterns", "vendors", "stock-movements"):
+    for resource in ("facilities", "transfer-lanes", "items", "cutting-patterns", "stock-movements"):
         create = paths[f"/api/v2/{resource}/"]["post"]
         assert "examples" in create["requestBody"]["content"]["application/json"], resource
     assert "patch" not in paths["/api/v2/stock-movements/{id}/"]

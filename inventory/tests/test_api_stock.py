@@ -222,8 +222,6 @@ def test_future_dated_receipt_is_not_on_hand_today(api, blythe, ribeye, receive)
         ("post", "facilities/", "inventory.add_facility"),
         ("get", "transfer-lanes/", "inventory.view_transferlane"),
         ("get", "cutting-patterns/", "inventory.view_cuttingpattern"),
-        ("get", "vendors/", "inventory.view_vendor"),
-        ("post", "vendors/", "inventory.add_vendor"),
     ],
 )
 def test_permissions(make_user, client_for, blythe, ribeye, method, path, perm):
@@ -237,7 +235,6 @@ def test_permissions(make_user, client_for, blythe, ribeye, method, path, perm):
         },
         "items/": {"imps_code": "999", "description": "x", "category": "trim"},
         "facilities/": {"code": "NEWF", "name": "New"},
-        "vendors/": {"code": "NEWV", "name": "New"},
     }
     without = client_for(make_user())
     call = lambda client: getattr(client, method)(f"{API}/{path}", bodies.get(path), format="json")  # noqa: E731

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.apps import apps
 from rest_framework import serializers
 
 from cashsheet.api.serializers import ResourceSerializer, StrictFieldsMixin
@@ -22,6 +21,7 @@ from ledger.models import (
     Receipt,
     ReceiptApplication,
 )
+from parties.selectors import customer_list, vendor_list
 
 POSITIVE = Decimal("0.01")
 BIGINT = 2**63 - 1
@@ -200,7 +200,7 @@ class _DocumentSerializer(ResourceSerializer):
 
 
 class InvoiceSerializer(_DocumentSerializer):
-    customer = serializers.PrimaryKeyRelatedField(queryset=apps.get_model("sales", "Customer").objects.all())
+    customer = serializers.PrimaryKeyRelatedField(queryset=customer_list())
     lines = InvoiceLineSerializer(many=True)
     due_date = serializers.DateField(required=False, help_text="Default: invoice_date + the customer's terms.")
     sales_order_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=BIGINT)
@@ -217,7 +217,7 @@ class InvoiceSerializer(_DocumentSerializer):
 
 
 class BillSerializer(_DocumentSerializer):
-    vendor = serializers.PrimaryKeyRelatedField(queryset=apps.get_model("inventory", "Vendor").objects.all())
+    vendor = serializers.PrimaryKeyRelatedField(queryset=vendor_list())
     lines = BillLineSerializer(many=True)
     due_date = serializers.DateField(required=False, help_text="Default: bill_date + the vendor's terms.")
 
@@ -257,7 +257,7 @@ CASH_READ_ONLY = ["id", "number", "applied_amount", "unapplied_amount", "journal
 
 
 class ReceiptSerializer(ResourceSerializer):
-    customer = serializers.PrimaryKeyRelatedField(queryset=apps.get_model("sales", "Customer").objects.all())
+    customer = serializers.PrimaryKeyRelatedField(queryset=customer_list())
     amount = _money(min_value=POSITIVE)
     applied_amount = _money(read_only=True)
     unapplied_amount = _money(read_only=True, help_text="Credit left on the customer's account.")
@@ -271,7 +271,7 @@ class ReceiptSerializer(ResourceSerializer):
 
 
 class PaymentSerializer(ResourceSerializer):
-    vendor = serializers.PrimaryKeyRelatedField(queryset=apps.get_model("inventory", "Vendor").objects.all())
+    vendor = serializers.PrimaryKeyRelatedField(queryset=vendor_list())
     amount = _money(min_value=POSITIVE)
     applied_amount = _money(read_only=True)
     unapplied_amount = _money(read_only=True, help_text="Credit left with the vendor.")

@@ -4,7 +4,16 @@ Invariants live in the database (constraints named app_class_rule); services in 
 documents, journal entries and events in step inside one transaction.
 """
 
-from ledger.models.accounts import Account, AccountRole, AccountType, NormalBalance, Period, PeriodStatus, Sequence
+from ledger.models.accounts import (
+    INVENTORY_ROLES,
+    Account,
+    AccountRole,
+    AccountType,
+    NormalBalance,
+    Period,
+    PeriodStatus,
+    Sequence,
+)
 from ledger.models.documents import (
     Bill,
     BillLine,
@@ -20,6 +29,7 @@ from ledger.models.documents import (
 from ledger.models.journal import EntrySource, JournalEntry, JournalLine
 
 __all__ = [
+    "INVENTORY_ROLES",
     "Account",
     "AccountRole",
     "AccountType",

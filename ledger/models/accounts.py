@@ -38,7 +38,20 @@ class AccountRole(models.TextChoices):
     SHRINK = "shrink"
     RETAINED_EARNINGS = "retained_earnings"
     FREIGHT = "freight"
+    # Goods received not invoiced (GRNI): credited by goods receipts, cleared by the vendor's bill.
     PURCHASES_CLEARING = "purchases_clearing"
+    # Perpetual inventory (operations posts these with every valued stock movement).
+    INVENTORY_IN_TRANSIT = "inventory_in_transit"
+    INVENTORY_ADJUSTMENT = "inventory_adjustment"
+    PROCESSING_APPLIED = "processing_applied"
+    ACCRUED_FREIGHT = "accrued_freight"
+    PURCHASE_PRICE_VARIANCE = "purchase_price_variance"
+    OPENING_BALANCE = "opening_balance"
+
+
+# The accounts whose balance is the stock valuation (StockBalance values plus stock in transit), to the cent.
+# Only stock postings move them: manual entries and bill lines may not.
+INVENTORY_ROLES = (AccountRole.INVENTORY, AccountRole.INVENTORY_IN_TRANSIT)
 
 
 class Account(models.Model):

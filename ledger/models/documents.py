@@ -80,7 +80,7 @@ class OpenItem(models.Model):
 
 
 class Invoice(OpenItem):
-    customer = models.ForeignKey("sales.Customer", on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey("parties.Customer", on_delete=models.PROTECT, related_name="+")
     invoice_date = models.DateField()
     sales_order_id = models.BigIntegerField(null=True, blank=True, db_index=True)
 
@@ -89,7 +89,7 @@ class Invoice(OpenItem):
 
 
 class Bill(OpenItem):
-    vendor = models.ForeignKey("inventory.Vendor", on_delete=models.PROTECT, related_name="+")
+    vendor = models.ForeignKey("parties.Vendor", on_delete=models.PROTECT, related_name="+")
     bill_date = models.DateField()
     vendor_reference = models.CharField(max_length=60, blank=True, default="")
 
@@ -173,14 +173,14 @@ class CashDocument(models.Model):
 
 
 class Receipt(CashDocument):
-    customer = models.ForeignKey("sales.Customer", on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey("parties.Customer", on_delete=models.PROTECT, related_name="+")
 
     class Meta(CashDocument.Meta):
         indexes = [models.Index(fields=["customer", "date"], name="ledger_receipt_cust_date_idx")]
 
 
 class Payment(CashDocument):
-    vendor = models.ForeignKey("inventory.Vendor", on_delete=models.PROTECT, related_name="+")
+    vendor = models.ForeignKey("parties.Vendor", on_delete=models.PROTECT, related_name="+")
 
     class Meta(CashDocument.Meta):
         indexes = [models.Index(fields=["vendor", "date"], name="ledger_payment_vendor_date_idx")]

@@ -13,6 +13,11 @@ class EntrySource(models.TextChoices):
     SHIPMENT = "shipment"
     ADJUSTMENT = "adjustment"
     REVERSAL = "reversal"
+    # Perpetual inventory, posted by operations with the stock movements they value.
+    GOODS_RECEIPT = "goods_receipt"
+    STOCK_ADJUSTMENT = "stock_adjustment"
+    PRODUCTION = "production"
+    TRANSFER = "transfer"
 
 
 class JournalEntry(models.Model):
@@ -21,7 +26,7 @@ class JournalEntry(models.Model):
     number = models.BigIntegerField(help_text="Sequential per silo, without gaps.")
     entry_date = models.DateField(db_index=True)
     memo = models.CharField(max_length=500, blank=True, default="")
-    source = models.CharField(max_length=12, choices=EntrySource.choices, default=EntrySource.MANUAL)
+    source = models.CharField(max_length=20, choices=EntrySource.choices, default=EntrySource.MANUAL)
     source_id = models.BigIntegerField(null=True, blank=True, help_text="Id of the source document.")
     reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
     created_by = models.ForeignKey(
@@ -59,8 +64,8 @@ class JournalLine(models.Model):
     debit = MoneyField(default=0)
     credit = MoneyField(default=0)
     memo = models.CharField(max_length=500, blank=True, default="")
-    customer = models.ForeignKey("sales.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    vendor = models.ForeignKey("inventory.Vendor", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey("parties.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    vendor = models.ForeignKey("parties.Vendor", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     facility = models.ForeignKey(
         "inventory.Facility", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -5,12 +5,13 @@ debit receivables, credit each line's revenue account; bill: debit each line's e
 account, credit payables) and an event, in the same transaction as the status change.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.apps import apps
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cashsheet.api.fields import quantize
@@ -27,9 +28,11 @@ from ledger.models import (
     Invoice,
     InvoiceLine,
 )
+from ledger.references import referenced_ids
 from ledger.services.accounts import account_for_role
 from ledger.services.common import document_number, money, pk_of
 from ledger.services.journal import accounts_for_roles, journal_entry_post, journal_entry_reverse
+from parties import selectors as parties
 
 S = DocumentStatus
 # What PATCH {"status": ...} may ask for from each state; partially_paid and paid follow from receipts.
@@ -43,7 +46,7 @@ class Spec:
     model: type
     line_model: type
     party: str  # "customer" / "vendor"
-    party_model: tuple[str, str]
+    party_list: Callable[[], QuerySet]
     date_field: str
     prefix: str
     control_role: str
@@ -65,20 +68,20 @@ class Spec:
 
 
 INVOICE = Spec(
-    "invoice", Invoice, InvoiceLine, "customer", ("sales", "Customer"), "invoice_date", "INV-",
+    "invoice", Invoice, InvoiceLine, "customer", parties.customer_list, "invoice_date", "INV-",
     AccountRole.ACCOUNTS_RECEIVABLE, (AccountType.REVENUE,), AccountRole.SALES_REVENUE, ("sales_order_id",),
 )  # fmt: skip
 BILL = Spec(
-    "bill", Bill, BillLine, "vendor", ("inventory", "Vendor"), "bill_date", "BILL-",
+    "bill", Bill, BillLine, "vendor", parties.vendor_list, "bill_date", "BILL-",
     AccountRole.ACCOUNTS_PAYABLE, (AccountType.EXPENSE, AccountType.ASSET), None, ("vendor_reference",),
 )  # fmt: skip
 
 
 def _party(spec: Spec, value):
-    model = apps.get_model(*spec.party_model)
-    if isinstance(value, model):
+    rows = spec.party_list()
+    if isinstance(value, rows.model):
         return value
-    party = model.objects.filter(pk=pk_of(value)).first()
+    party = rows.filter(pk=pk_of(value)).first()
     if party is None:
         raise InvalidInput(f"{spec.party.title()} {pk_of(value)} does not exist.", field=spec.party)
     return party
@@ -151,7 +154,7 @@ def _lines(spec: Spec, lines: list[dict]) -> list:
         )
     if any(line.item_id for line in out):
         item_ids = {line.item_id for line in out if line.item_id}
-        found = set(apps.get_model("inventory", "Item").objects.filter(pk__in=item_ids).values_list("pk", flat=True))
+        found = referenced_ids(spec.line_model, "item", item_ids)
         for i, line in enumerate(out):
             if line.item_id and line.item_id not in found:
                 raise InvalidInput(f"Item {line.item_id} does not exist.", field=f"lines.{i}.item")

@@ -3,22 +3,19 @@
 from datetime import date
 from decimal import Decimal
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from ledger.errors import Conflict, InvalidInput, PeriodClosed, UnbalancedEntry
 from ledger.models import Account, EntrySource, JournalEntry, JournalLine, Period, PeriodStatus
+from ledger.references import referenced_ids, referenced_model
 from ledger.services.common import money, pk_of, sequence_next
 
 ZERO = Decimal("0.00")
 DOCUMENT_SOURCES = {EntrySource.INVOICE, EntrySource.BILL, EntrySource.RECEIPT, EntrySource.PAYMENT}
-DIMENSIONS = {
-    "customer_id": ("sales", "Customer"),
-    "vendor_id": ("inventory", "Vendor"),
-    "facility_id": ("inventory", "Facility"),
-}
+# Line keys naming a row the line's foreign key points at (a customer, a vendor, a facility).
+DIMENSIONS = {"customer_id": "customer", "vendor_id": "vendor", "facility_id": "facility"}
 LINE_KEYS = {"account", "account_id", "debit", "credit", "memo", *DIMENSIONS, "customer", "vendor", "facility"}
 
 
@@ -97,16 +94,15 @@ def _normalize_lines(lines: list[dict], *, check_dimensions: bool, locked: dict 
         if not account.active:
             raise InvalidInput(f"Account {account.code} is inactive.", field=f"lines.{i}.account")
     if check_dimensions:
-        for key, (app_label, model_name) in DIMENSIONS.items():
+        for key, field in DIMENSIONS.items():
             wanted = {line[key] for line in out if line[key] is not None}
             if not wanted:
                 continue
-            found = set(
-                apps.get_model(app_label, model_name).objects.filter(pk__in=wanted).values_list("pk", flat=True)
-            )
+            found = referenced_ids(JournalLine, field, wanted)
+            name = referenced_model(JournalLine, field).__name__
             for i, line in enumerate(out):
                 if line[key] is not None and line[key] not in found:
-                    raise InvalidInput(f"{model_name} {line[key]} does not exist.", field=f"lines.{i}.{key[:-3]}")
+                    raise InvalidInput(f"{name} {line[key]} does not exist.", field=f"lines.{i}.{field}")
     return out
 
 

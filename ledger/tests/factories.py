@@ -1,30 +1,22 @@
-"""Counterparties and items for ledger tests. They belong to other apps: created through the app registry,
-never by importing sales/ or inventory/ code."""
+"""Counterparties and items for ledger tests, made through their own apps' services."""
 
-import itertools
-import uuid
+from cashsheet.testing import unique
+from inventory.services import item_create
+from parties.services import customer_create, vendor_create
 
-from django.apps import apps
-
-_counter = itertools.count(1)
-
-
-def unique(prefix: str = "T") -> str:
-    return f"{prefix}{next(_counter)}{uuid.uuid4().hex[:6].upper()}"
+__all__ = ["make_customer", "make_item", "make_vendor", "unique"]
 
 
 def make_customer(**kw):
     code = kw.pop("code", None) or unique("C")
-    return apps.get_model("sales", "Customer").objects.create(code=code, name=f"Customer {code}", **kw)
+    return customer_create(code=code, name=kw.pop("name", f"Customer {code}"), **kw)
 
 
 def make_vendor(**kw):
     code = kw.pop("code", None) or unique("V")
-    return apps.get_model("inventory", "Vendor").objects.create(code=code, name=f"Vendor {code}", **kw)
+    return vendor_create(code=code, name=kw.pop("name", f"Vendor {code}"), **kw)
 
 
 def make_item(**kw):
     code = kw.pop("imps_code", None) or unique("I")[:16]
-    return apps.get_model("inventory", "Item").objects.create(
-        imps_code=code, description=f"Item {code}", category="subprimal", **kw
-    )
+    return item_create(imps_code=code, description=kw.pop("description", f"Item {code}"), category="subprimal", **kw)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from conftest import unique
 from inventory import services as inventory
-from sales.services import customer_create
+from parties.services import customer_create
 
 
 @pytest.fixture

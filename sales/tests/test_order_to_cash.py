@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from inventory.models import Facility, Item, StockBalance
 from ledger.models import JournalEntry
-from sales.models import Customer
+from parties.models import Customer
 from silos.services import demo_seed_steps
 from webhooks.models import Event
 

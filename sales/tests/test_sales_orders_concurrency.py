@@ -12,8 +12,9 @@ from atp.services import AtpShortage
 from conftest import unique
 from inventory import services as inventory
 from inventory.models import Reservation, StockBalance
+from parties.services import customer_create
 from sales.models import SalesOrder
-from sales.services import customer_create, sales_order_confirm, sales_order_create
+from sales.services import sales_order_confirm, sales_order_create
 from sales.services.orders import LineInput
 
 

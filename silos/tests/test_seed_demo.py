@@ -5,7 +5,8 @@ from django.db import connection
 
 from inventory.models import Item, StockMovement
 from ledger.models import Invoice
-from sales.models import Customer, SalesOrder
+from parties.models import Customer
+from sales.models import SalesOrder
 
 
 def test_seed_demo_command_fills_every_domain_and_reruns_cleanly(silo, capsys):

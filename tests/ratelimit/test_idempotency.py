@@ -10,7 +10,7 @@ import uuid
 from django.db import connection
 from rest_framework.test import APIClient
 
-from sales.models import Customer
+from parties.models import Customer
 
 LIST = "/api/v2/customers/"
 
@@ -90,7 +90,7 @@ def test_a_refused_request_does_not_use_up_its_key(api):
 
 
 def test_keys_are_scoped_to_the_token(api, client_for, make_user):
-    other = client_for(make_user("sales.add_customer"))
+    other = client_for(make_user("parties.add_customer"))
     key = str(uuid.uuid4())
     body = {"code": unique("IDEM"), "name": "Acme"}
     assert post(api, body, key).status_code == 201

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from cashsheet.testing.api import assert_permission_matrix
-from sales.models import Customer
-from sales.services import customer_create
+from parties.models import Customer
+from parties.services import customer_create
 
 URL = "/api/v2/customers/"
 
@@ -106,7 +106,7 @@ def test_permission_matrix(make_user, client_for):
     assert_permission_matrix(
         make_user=make_user,
         client_for=client_for,
-        app_label="sales",
+        app_label="parties",
         model="customer",
         list_url=URL,
         detail_url=f"{URL}{customer.pk}/",

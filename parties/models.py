@@ -1,7 +1,15 @@
-"""The abstract counterparty: what customers (sales) and vendors (inventory) share, invariants included."""
+"""Parties: who the silo trades with. Customers buy, vendors sell; both share the abstract Counterparty.
+
+Other apps point here with string foreign keys ("parties.Customer", "parties.Vendor") and read through
+parties.selectors; parties imports no other domain app.
+"""
+
+from decimal import Decimal
 
 from django.db import models
 from django.db.models.functions import Upper
+
+from cashsheet.api.fields import MoneyField
 
 
 class Counterparty(models.Model):
@@ -41,20 +49,31 @@ class Counterparty(models.Model):
         return f"{self.code} {self.name}"
 
 
-def counterparty_check_unique(
-    model: type[Counterparty], *, code: str | None, external_ref: str | None, instance: Counterparty | None = None
-) -> None:
-    """Refuse a duplicate code (any case) or external_ref with a 409 naming the existing record."""
-    from cashsheet.api.services import ensure_unique
+class Customer(Counterparty):
+    """Who buys: sales orders, invoices, receipts and journal lines point here."""
 
-    label = model._meta.verbose_name
-    if code is not None:
-        ensure_unique(model.objects.filter(code__iexact=code), field="code", value=code, label=label, exclude=instance)
-    if external_ref is not None:
-        ensure_unique(
-            model.objects.filter(external_ref=external_ref),
-            field="external_ref",
-            value=external_ref,
-            label=label,
-            exclude=instance,
-        )
+    billing_address = models.JSONField(default=dict, blank=True)
+    shipping_address = models.JSONField(default=dict, blank=True)
+    credit_limit = MoneyField(default=Decimal("0.00"))
+
+    class Meta(Counterparty.Meta):
+        constraints = [
+            *Counterparty.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(credit_limit__gte=0), name="%(app_label)s_%(class)s_credit_limit_nonnegative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["name"], name="parties_customer_name_idx"),
+            models.Index(fields=["active", "-created_at"], name="parties_customer_active_idx"),
+        ]
+
+
+class Vendor(Counterparty):
+    """Who sells to the silo: bills, payments and (with lots) received stock point here."""
+
+    contact_name = models.CharField(max_length=200, blank=True, default="")
+    address = models.JSONField(default=dict, blank=True)
+
+    class Meta(Counterparty.Meta):
+        pass

@@ -1,0 +1,5 @@
+from cashsheet.api.routers import ApiRouter
+
+router = ApiRouter()
+
+urlpatterns = router.urls
