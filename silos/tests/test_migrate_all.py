@@ -21,6 +21,26 @@ class Migration(migrations.Migration):
 """
 
 
+# A new model and a data migration that uses the historical models (states shared across schemas).
+PROBE_MODEL = """from django.db import migrations, models
+
+
+def fill(apps, schema_editor):
+    Probe = apps.get_model("webhooks", "Probe")
+    Endpoint = apps.get_model("webhooks", "WebhookEndpoint")
+    Probe.objects.create(label=f"endpoints={Endpoint.objects.count()}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("webhooks", "9000_probe")]
+    operations = [
+        migrations.CreateModel("Probe", [("id", models.BigAutoField(primary_key=True)),
+                                         ("label", models.CharField(max_length=40))]),
+        migrations.RunPython(fill, migrations.RunPython.noop),
+    ]
+"""
+
+
 @pytest.fixture
 def probe_migrations(tmp_path, monkeypatch):
     """The webhooks app's migrations plus one probe, as a package MIGRATION_MODULES can point at."""
@@ -36,6 +56,7 @@ def probe_migrations(tmp_path, monkeypatch):
     for path in real:
         (package / path.name).write_text(path.read_text())
     (package / "9000_probe.py").write_text(PROBE.format(previous=real[-1].stem))
+    (package / "9001_probe_model.py").write_text(PROBE_MODEL)
     monkeypatch.syspath_prepend(str(tmp_path))
     with override_settings(MIGRATION_MODULES={"webhooks": "probe_webhooks_migrations"}):
         yield
@@ -72,6 +93,19 @@ def test_one_new_migration_reaches_every_silo_and_a_broken_one_is_reported(
         assert sorted(report.migrated) == [ok_a, ok_b]
         assert list(report.failed) == [broken] and "webhooks_event" in report.failed[broken]
         assert has_probe_column(ok_a) and has_probe_column(ok_b)
+        with connection.cursor() as cursor:
+            for schema in (ok_a, ok_b):
+                cursor.execute(f'SELECT label FROM "{schema}".webhooks_probe')
+                assert cursor.fetchall() == [("endpoints=0",)]  # the data migration ran in each silo
+                cursor.execute(
+                    f"SELECT count(*) FROM \"{schema}\".django_content_type WHERE app_label = 'webhooks' "
+                    "AND model = 'probe'"
+                )
+                assert cursor.fetchone()[0] == 1  # post_migrate ran for the new model
+                cursor.execute(
+                    f"SELECT count(*) FROM \"{schema}\".django_migrations WHERE app = 'webhooks' AND name LIKE '900%%'"
+                )
+                assert cursor.fetchone()[0] == 2
         again = migrate_schemas([ok_a, ok_b], processes=1)
         assert again.migrated == [] and sorted(again.current) == [ok_a, ok_b]
         connection.set_schema_to_public()
