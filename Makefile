@@ -53,8 +53,7 @@ bench: migrate
 ## workload with faults (~10 min). Installs nginx from Debian when missing. Figures go to BENCHMARKS.md.
 bench-cluster: install
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { apt-get update && apt-get install -y nginx; }
-	$(PY) bench/cluster.py run --seconds 180 --write
-	$(PY) bench/cluster.py run --seconds 300 --faults --write
+	$(PY) bench/cluster.py run --seconds 180 --fault-seconds 300 --write
 
 ## bench-silos: 1,000 silos in a database of their own (needs DATABASE_URL; ~15 min). Figures to BENCHMARKS.md.
 bench-silos: install

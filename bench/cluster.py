@@ -3,7 +3,7 @@ two Celery workers, one beat, and a webhook receiver. Only loopback addresses; p
 
     .venv/bin/python bench/cluster.py up                 # start it, print how to reach it, Ctrl-C stops it
     .venv/bin/python bench/cluster.py run --seconds 180  # + the mixed locust workload and its report
-    .venv/bin/python bench/cluster.py run --seconds 300 --faults --write   # + faults, figures to BENCHMARKS.md
+    .venv/bin/python bench/cluster.py run --seconds 180 --fault-seconds 300 --write   # then faults; BENCHMARKS.md
 
 `make bench-cluster` installs what it needs (nginx from Debian, locust) and runs the last line.
 
@@ -272,10 +272,10 @@ class Cluster:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["up", "run"])
-    parser.add_argument("--seconds", type=int, default=180, help="workload duration")
+    parser.add_argument("--seconds", type=int, default=180, help="mixed workload duration (0: skip)")
+    parser.add_argument("--fault-seconds", type=int, default=0, help="then this long again with faults")
     parser.add_argument("--users", type=int, default=40, help="locust users (besides the 2 greedy ones)")
     parser.add_argument("--silos", type=int, default=SILOS, help="silos to create (default 20)")
-    parser.add_argument("--faults", action="store_true", help="kill and restart things under load")
     parser.add_argument("--write", action="store_true", help="write the figures into BENCHMARKS.md")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs) afterwards")
     args = parser.parse_args()
@@ -297,7 +297,10 @@ def main() -> None:
             print("Ctrl-C stops everything.", flush=True)
             while True:
                 time.sleep(3600)
-        run_workload(cluster, workload, args)
+        if args.seconds:
+            run_workload(cluster, workload, args, seconds=args.seconds, faults=False)
+        if args.fault_seconds:
+            run_workload(cluster, workload, args, seconds=args.fault_seconds, faults=True)
     except KeyboardInterrupt:
         print("stopping", flush=True)
     finally:

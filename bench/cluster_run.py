@@ -32,7 +32,7 @@ def prepare(cluster, count: int) -> dict:
 
     from cashsheet.api.ratelimit import token_key
     from inventory.models import Facility, StockBalance
-    from sales.models import Customer
+    from parties.models import Customer
     from silos.members.models import ApiToken
     from silos.members.services import token_create
     from silos.services import demo_seed_steps, silo_create
@@ -188,10 +188,12 @@ class LimiterLog(threading.Thread):
             pass
 
 
-def run_workload(cluster, workload: dict, args) -> None:
+def run_workload(cluster, workload: dict, args, *, seconds: int, faults: bool) -> None:
+    """One phase of load (with the faults if `faults`), then the checks and the report of that phase."""
     from cluster import PORTS, PY, Proc
 
-    files = {name: cluster.root / f"{name}.jsonl" for name in ("requests", "writes")}
+    # Requests per phase; accepted writes across phases (the database checks cover every order so far).
+    files = {"requests": cluster.root / f"requests-{int(faults)}.jsonl", "writes": cluster.root / "writes.jsonl"}
     env = dict(cluster.env)
     env.update(
         CLUSTER_WORKLOAD=str(cluster.root / "workload.json"),
@@ -200,7 +202,7 @@ def run_workload(cluster, workload: dict, args) -> None:
     )
     users = args.users + 2  # the two greedy users are fixed
     cmd = [PY, "-m", "locust", "-f", str(ROOT / "bench" / "cluster_locustfile.py"), "--headless", "--only-summary"]
-    cmd += ["-u", str(users), "-r", "10", "-t", f"{args.seconds}s", "--host", f"http://127.0.0.1:{PORTS['lb']}"]
+    cmd += ["-u", str(users), "-r", "10", "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{PORTS['lb']}"]
     cmd += ["--stop-timeout", "15", "--exit-code-on-error", "0"]
     loads = [machine_load()]
     started = time.time()
@@ -208,26 +210,26 @@ def run_workload(cluster, workload: dict, args) -> None:
     limiter_log = LimiterLog(workload["greedy_key"])
     limiter_log.start()
     windows = []
-    if args.faults:
+    if faults:
         for n, (name, fault) in enumerate(FAULTS, start=1):
-            at = started + args.seconds * n / (len(FAULTS) + 1)
+            at = started + seconds * n / (len(FAULTS) + 1)
             time.sleep(max(0, at - time.time()))
             t0 = time.time()
             detail = fault(cluster)
             windows.append({"name": name, "start": t0, "end": time.time(), "detail": detail})
             loads.append(machine_load())
             print(f"  fault: {detail}", flush=True)
-    locust.popen.wait(timeout=args.seconds + 120)
+    locust.popen.wait(timeout=seconds + 120)
     ended = time.time()
     limiter_log.stopping.set()
     limiter_log.join(15)
     workload["limiter_accepted_us"] = sorted(limiter_log.accepted.values())
     loads.append(machine_load())
     drained = drain_webhooks([s["slug"] for s in workload["silos"]], timeout=300)
-    report = build_report(cluster, workload, files, windows, started, ended, drained, args, loads)
+    report = build_report(cluster, workload, files, windows, started, ended, drained, args, loads, seconds)
     print(report, flush=True)
     if args.write:
-        write_section("Cluster: faults under load" if args.faults else "Cluster: mixed load on two web nodes", report)
+        write_section("Cluster: faults under load" if faults else "Cluster: mixed load on two web nodes", report)
 
 
 def drain_webhooks(slugs: list[str], timeout: float) -> float:
@@ -270,13 +272,14 @@ def max_in_window(times: list[float], width: float) -> int:
     return best
 
 
-def build_report(cluster, workload, files, windows, started, ended, drained, args, loads) -> str:
+def build_report(cluster, workload, files, windows, started, ended, drained, args, loads, seconds) -> str:
     reqs = [r for r in read_jsonl(files["requests"]) if started <= r["t"] <= ended + 30]
     writes = read_jsonl(files["writes"])
     duration = ended - started
     lines = [
-        f"Command: `.venv/bin/python bench/cluster.py run --seconds {args.seconds} --users {args.users}"
-        f"{' --faults' if args.faults else ''} --write` ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(started))}; "
+        f"Command: `.venv/bin/python bench/cluster.py run --seconds {args.seconds} --fault-seconds "
+        f"{args.fault_seconds} --users {args.users} --write`, {'second' if windows else 'first'} phase: "
+        f"{seconds} s{' with faults' if windows else ''} ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(started))}; "
         f"{len(workload['silos'])} {SILOS_TEXT}; locust {args.users + 2} users on the same 2 cores, which other "
         f"engineers' test suites share: load average {' → '.join(loads)} during the run).",
         "",
