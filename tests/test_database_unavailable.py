@@ -23,7 +23,7 @@ def answer(exc: Exception):
 def test_lost_database_is_503_with_retry_after():
     response = answer(OperationalError("server closed the connection unexpectedly"))
     assert response.status_code == 503 and response["Retry-After"] == "5"
-    assert json.loads(response.content)["code"] == "database_unavailable"
+    assert json.loads(response.content)["code"] == "unavailable"
 
 
 @pytest.mark.parametrize("exc", [RuntimeError("bug"), KeyError("x")])

@@ -8,6 +8,8 @@ EVENT_TYPES: dict[str, str] = {
     "invoice.paid": "An invoice was paid in full.",
     "bill.posted": "A bill was posted to the ledger.",
     "bill.paid": "A bill was paid in full.",
+    "lot.held": "A lot was put on hold (it cannot ship, transfer or be promised until released).",
+    "lot.released": "A held lot was released.",
     "lp_solve.complete": "An LP planning run finished (succeeded or failed).",
     "atp.checked": "An ATP check was answered.",
     "ping": "A test event sent by POST /webhook-endpoints/{id}/test/.",

@@ -26,6 +26,7 @@ from atp.api.serializers import (
 )
 from atp.engine import cache
 from atp.filters import AtpCheckFilterSet, LpRunFilterSet, PlannedStepFilterSet
+from cashsheet.api.csv import csv_row
 from cashsheet.api.exceptions import Conflict
 from cashsheet.api.viewsets import ReadOnlyResourceViewSet
 
@@ -157,10 +158,10 @@ class PlanCsvRenderer(renderers.BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         rows = data.get("rows", []) if isinstance(data, dict) else data
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=self.COLUMNS, extrasaction="ignore")
-        writer.writeheader()
+        writer = csv.writer(out)
+        writer.writerow(self.COLUMNS)
         for row in rows or []:
-            writer.writerow(row)
+            writer.writerow(csv_row(row.get(c) for c in self.COLUMNS))
         return out.getvalue().encode()
 
 

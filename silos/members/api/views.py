@@ -20,7 +20,9 @@ from silos.members.api.serializers import ApiTokenCreatedSerializer, ApiTokenCre
         tags=["tokens"],
         request=ApiTokenCreateSerializer,
         responses={201: ApiTokenCreatedSerializer},
-        description="The response's `token` is the secret, shown this once.",
+        description="The response's `token` is the secret, shown this once. The new token cannot outlive the "
+        "token making the request: its `expires_at` defaults to, and may not be later than, that token's; "
+        "revoking that token revokes this one.",
     ),
     destroy=extend_schema(summary="Revoke an API token", tags=["tokens"], responses={204: None}),
     revoke=extend_schema(
@@ -42,7 +44,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def create(self, request, *args, **kwargs):
         data = ApiTokenCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        token, raw = services.token_create(user=request.user, **data.validated_data)
+        token, raw = services.token_create(user=request.user, issued_by=request.auth, **data.validated_data)
         token.token = raw
         return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
 
