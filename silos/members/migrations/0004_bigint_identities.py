@@ -7,7 +7,7 @@ from silos.schema import WIDEN_IDENTITIES_SQL
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0002_rate_limits_idempotency"),
+        ("members", "0003_token_issued_by"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
