@@ -4,7 +4,6 @@ and LP planning runs. Other apps call these; the API is a thin layer over them."
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -12,7 +11,6 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.utils.encoders import JSONEncoder
 
 from atp import locks
 from atp.engine import cache
@@ -367,12 +365,12 @@ def atp_release(*, source_type: str, source_ids: list[int]) -> int:
     return reservations.reservation_release(source_type=source_type, source_ids=source_ids)
 
 
-def atp_check_record(*, result: AtpResult, facility: Facility, item: Item, answer: dict, user=None) -> AtpCheck:
+def atp_check_record(*, result: AtpResult, facility: Facility, item: Item, user=None) -> AtpCheck:
     """Store a check and emit `atp.checked`, in one transaction (run after the answer is sent)."""
+    from atp.payloads import atp_check_payload
     from webhooks.services import event_emit
 
-    # The payload exactly as the API rendered it (numbers, ISO dates), storable as JSON.
-    answer = json.loads(json.dumps(answer, cls=JSONEncoder))
+    answer = atp_check_payload(result)  # exactly the body the caller received
     with transaction.atomic():
         check = AtpCheck.objects.create(
             id=result.check_id,

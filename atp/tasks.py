@@ -23,10 +23,10 @@ PLAN_TIME_LIMIT_S = 300.0
 def lp_run_execute(run_id: int) -> None:
     """Solve the silo's whole-horizon plan (every item family), store it, fire `lp_solve.complete`."""
     from atp import selectors
-    from atp.api.serializers import LpRunSerializer
     from atp.engine.cache import families
     from atp.engine.model import AtpModel, M, P
     from atp.models import LpRun, LpRunStatus
+    from atp.payloads import lp_run_payload
     from webhooks.services import event_emit
 
     now = timezone.now()
@@ -77,4 +77,4 @@ def lp_run_execute(run_id: int) -> None:
     run.finished_at = timezone.now()
     with transaction.atomic():
         run.save()
-        event_emit(event_type="lp_solve.complete", obj=LpRunSerializer(run).data)
+        event_emit(event_type="lp_solve.complete", obj=lp_run_payload(run))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from dataclasses import asdict
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import renderers, status
@@ -22,7 +21,8 @@ from atp.api.serializers import (
 )
 from atp.engine import cache
 from atp.filters import AtpCheckFilterSet, LpRunFilterSet
-from cashsheet.api.viewsets import ReadOnlyResourceViewSet
+from atp.payloads import atp_check_payload
+from cashsheet.api.viewsets import ReadOnlyResourceViewSet, ResourceViewSet
 
 logger = logging.getLogger(__name__)
 
@@ -79,11 +79,8 @@ CHECK_PARTIAL = OpenApiExample(
 )
 
 
-def _answer(result: services.AtpResult) -> dict:
-    data = asdict(result)
-    return AtpCheckResponseSerializer(data).data
-
-
+# Not a ResourceViewSet: a simulation that writes nothing while answering (the check is recorded after
+# the response is sent, in services.atp_check_record's own transaction).
 class AtpCheckView(APIView):
     """Available to promise: can `quantity_lb` of an item be delivered at a facility on a date, from where,
     and at what marginal price. A simulation: nothing is reserved."""
@@ -117,17 +114,14 @@ class AtpCheckView(APIView):
             quantity_lb=data["quantity_lb"],
             delivery_date=data["delivery_date"],
         )
-        answer = _answer(result)
-        response = Response(answer, status=status.HTTP_200_OK)
+        response = Response(atp_check_payload(result), status=status.HTTP_200_OK)
         user = request.user
 
         def record() -> None:
             # Runs when the server closes the response, after the bytes are sent: the record and the
             # `atp.checked` event never delay the answer.
             try:
-                services.atp_check_record(
-                    result=result, facility=data["facility"], item=data["item"], answer=answer, user=user
-                )
+                services.atp_check_record(result=result, facility=data["facility"], item=data["item"], user=user)
             except Exception:  # noqa: BLE001 - the caller has its answer; log and keep serving
                 logger.exception("could not record ATP check %s", result.check_id)
             try:
@@ -190,8 +184,9 @@ class AtpCheckRecordViewSet(ReadOnlyResourceViewSet):
         description="Optimises the silo's cutting and transfer plan in a worker; `lp_solve.complete` fires at the end.",
     ),
 )
-class LpRunViewSet(ReadOnlyResourceViewSet):
+class LpRunViewSet(ResourceViewSet):
     http_method_names = ["get", "post", "head", "options"]
+    created_status = status.HTTP_202_ACCEPTED  # the run is solved in a worker
     filterset_class = LpRunFilterSet
     search_fields = ["status", "error"]
     ordering_fields = ["created_at", "updated_at", "id", "status", "duration_ms"]
@@ -209,6 +204,5 @@ class LpRunViewSet(ReadOnlyResourceViewSet):
             return Response(run.plan.get("rows", []))
         return Response(self.get_serializer(run).data)
 
-    def create(self, request, *args, **kwargs):
-        run = services.lp_run_start(user=request.user)
-        return Response(LpRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+    def create_service(self, data):
+        return services.lp_run_start(user=self.request.user)
