@@ -1,6 +1,6 @@
 import django_filters
 
-from atp.models import AtpCheck, LpRun
+from atp.models import AtpCheck, LpRun, PlannedStep
 from cashsheet.api.filters import ResourceFilterSet
 
 
@@ -18,3 +18,11 @@ class AtpCheckFilterSet(ResourceFilterSet):
     class Meta:
         model = AtpCheck
         fields = ["result"]
+
+
+class PlannedStepFilterSet(ResourceFilterSet):
+    active = django_filters.BooleanFilter(field_name="released_at", lookup_expr="isnull", label="Not released")
+
+    class Meta:
+        model = PlannedStep
+        fields = ["source_type", "source_id", "kind"]

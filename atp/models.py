@@ -55,6 +55,11 @@ class AtpCheck(models.Model):
         ]
 
 
+class LpSolver(models.TextChoices):
+    HIGHS = "highs"  # HiGHS through PuLP's HiGHS API solver (the default)
+    CBC = "cbc"  # COIN-OR CBC, the solver PuLP ships
+
+
 class LpRunStatus(models.TextChoices):
     QUEUED = "queued"
     RUNNING = "running"
@@ -66,10 +71,14 @@ class LpRun(models.Model):
     """A production-planning LP over the silo's whole horizon, solved in a Celery worker."""
 
     status = models.CharField(max_length=10, choices=LpRunStatus.choices, default=LpRunStatus.QUEUED)
+    solver = models.CharField(max_length=8, choices=LpSolver.choices, default=LpSolver.HIGHS)
     horizon_days = models.PositiveSmallIntegerField()
+    plan_date = models.DateField(null=True, blank=True, help_text="Day 0 of the plan (t0 in the model's names).")
     objective = MoneyField(null=True, blank=True, help_text="Plan cost (negative: value created), in currency.")
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     plan = models.JSONField(default=dict, blank=True)
+    model_mps = models.BinaryField(null=True, blank=True, editable=False, help_text="The LP solved, MPS, gzip.")
+    model_lp = models.BinaryField(null=True, blank=True, editable=False, help_text="The LP solved, LP format, gzip.")
     error = models.TextField(blank=True, default="")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -84,5 +93,73 @@ class LpRun(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=LpRunStatus.values), name="%(app_label)s_%(class)s_status"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(solver__in=LpSolver.values), name="%(app_label)s_%(class)s_solver"
+            ),
+        ]
+
+
+class PlanStepKind(models.TextChoices):
+    CUT = "cut"
+    TRANSFER = "transfer"
+
+
+class PlannedStep(models.Model):
+    """One piece of work a confirmed line relies on, as the ATP planned it at confirmation: a cut (pattern,
+    facility, day, input lb, and the output the line consumes) or a transfer (lane, item, ship date, lb).
+
+    Kept beside the reservation it belongs to (same source_type/source_id) and released with it. Turning these
+    into production and transfer orders is the operations app's job (docs/operations.md)."""
+
+    source_type = models.CharField(max_length=40)
+    source_id = models.BigIntegerField()
+    kind = models.CharField(max_length=10, choices=PlanStepKind.choices)
+    facility = models.ForeignKey(
+        "inventory.Facility", on_delete=models.PROTECT, related_name="+", help_text="Where it runs / ships from."
+    )
+    date = models.DateField(help_text="The cut's day, or the transfer's ship date.")
+    pattern = models.ForeignKey(
+        "inventory.CuttingPattern", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    input_item = models.ForeignKey("inventory.Item", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    input_lb = WeightField(null=True, blank=True)
+    output_item = models.ForeignKey("inventory.Item", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    output_lb = WeightField(null=True, blank=True)
+    lane = models.ForeignKey(
+        "inventory.TransferLane", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey("inventory.Item", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    lb = WeightField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["source_type", "source_id", "date", "id"]
+        indexes = [models.Index(fields=["source_type", "source_id"], name="atp_plannedstep_source_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind="cut",
+                        pattern__isnull=False,
+                        input_item__isnull=False,
+                        input_lb__gt=0,
+                        output_item__isnull=False,
+                        output_lb__gte=0,
+                        lane__isnull=True,
+                        lb__isnull=True,
+                    )
+                    | models.Q(
+                        kind="transfer",
+                        lane__isnull=False,
+                        item__isnull=False,
+                        lb__gt=0,
+                        pattern__isnull=True,
+                        input_lb__isnull=True,
+                    )
+                ),  # fmt: skip
+                name="%(app_label)s_%(class)s_kind_fields",
             ),
         ]

@@ -15,7 +15,9 @@ def lp_run_payload(run: LpRun) -> dict:
     return {
         "id": run.pk,
         "status": run.status,
+        "solver": run.solver,
         "horizon_days": run.horizon_days,
+        "plan_date": date_str(run.plan_date),
         "objective": money(run.objective),
         "duration_ms": run.duration_ms,
         "error": run.error,
@@ -81,4 +83,5 @@ def atp_check_payload(result) -> dict:
             }
             for alternative in result.alternatives
         ],
+        "min_shelf_life_days": result.min_shelf_life_days,
     }

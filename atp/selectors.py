@@ -14,12 +14,14 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Q
 
-from atp.models import AtpCheck, LpRun
+from atp.models import AtpCheck, LpRun, PlannedStep
+from inventory import selectors as inventory_selectors
 from inventory.models import (
     CuttingPattern,
     CuttingPatternOutput,
     Facility,
     Item,
+    Process,
     Reservation,
     StockBalance,
     StockDay,
@@ -33,7 +35,12 @@ class FacilityRow:
     id: int
     code: str
     can_break: bool
-    daily_capacity_lb: Decimal
+    breaking_capacity_lb: Decimal
+    fabrication_capacity_lb: Decimal
+    timezone: str = "America/Chicago"
+
+    def capacity(self, process: str) -> Decimal:
+        return self.breaking_capacity_lb if process == Process.BREAKING else self.fabrication_capacity_lb
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,8 @@ class PatternRow:
     processing_cost_per_lb: Decimal
     outputs: tuple[tuple[int, Decimal], ...]
     facility_ids: frozenset[int]
+    process: str = Process.FABRICATION
+    lead_time_days: int = 0
 
 
 @dataclass
@@ -75,20 +84,29 @@ class Network:
 
 @dataclass
 class Position:
-    """Stock and commitments for some items over days 0..days-1 (day 0 = today).
+    """Stock and commitments for some items over days 0..days-1 (day 0 = the engine's today).
 
-    supply[(facility_id, item_id, day)]: lb arriving that day (day 0: on hand today; later days: the change
-    of the scheduled closing balance, e.g. transfers in transit, negative for scheduled outflows).
+    supply[(facility_id, item_id, day)]: lb arriving that day (day 0: usable on hand today, held and expired
+    lots left out; later days: the change of the scheduled closing balance, e.g. transfers in transit,
+    negative for scheduled outflows).
+    dated[(facility_id, item_id)]: [(use_by_day, lb)] of the on-hand lb that expire inside the horizon.
     demand[(facility_id, item_id, day)]: lb of active reservations to deliver there that day.
+    keep_until[(facility_id, item_id, day, min_use_by_day)]: of those, lb whose customer needs stock that keeps
+    until `min_use_by_day` (its minimum shelf life).
+    cuts[(pattern_id, facility_id, day)] / moves[(lane_id, item_id, day)]: committed work (fixed flows).
     """
 
     supply: dict[tuple[int, int, int], float] = field(default_factory=dict)
+    dated: dict[tuple[int, int], list[tuple[int, float]]] = field(default_factory=dict)
     demand: dict[tuple[int, int, int], float] = field(default_factory=dict)
+    keep_until: dict[tuple[int, int, int, int], float] = field(default_factory=dict)
+    cuts: dict[tuple[int, int, int], float] = field(default_factory=dict)
+    moves: dict[tuple[int, int, int], float] = field(default_factory=dict)
 
 
 def network_load() -> Network:
     facilities = [
-        FacilityRow(f.id, f.code, f.can_break, f.daily_capacity_lb)
+        FacilityRow(f.id, f.code, f.can_break, f.breaking_capacity_lb, f.fabrication_capacity_lb, f.timezone)
         for f in Facility.objects.filter(active=True).order_by("id")
     ]
     active_ids = {f.id for f in facilities}
@@ -114,7 +132,7 @@ def network_load() -> Network:
             pattern_facilities[pattern_id].add(facility_id)
     patterns = [
         PatternRow(p.id, p.code, p.input_item_id, p.processing_cost_per_lb, tuple(outputs[p.id]),
-                   frozenset(pattern_facilities[p.id]))
+                   frozenset(pattern_facilities[p.id]), p.process, p.lead_time_days)
         for p in CuttingPattern.objects.filter(active=True).order_by("id")
         if p.input_item_id in items and outputs[p.id]
     ]  # fmt: skip
@@ -122,23 +140,28 @@ def network_load() -> Network:
 
 
 def position_load(*, item_ids: set[int], today: dt.date, days: int) -> Position:
-    """Stock (StockDay as-of) and active reservations of `item_ids` for days 0..days-1 from `today`."""
+    """Usable stock, scheduled changes, active reservations and committed work of `item_ids`, days 0..days-1."""
     end = today + dt.timedelta(days=days - 1)
     position = Position()
     items = list(item_ids)
-    # On hand today: the latest closing on or before today, per facility and item.
-    base: dict[tuple[int, int], float] = {}
-    latest = (
-        StockDay.objects.filter(item_id__in=items, date__lte=today)
+    for (facility_id, item_id), lots in inventory_selectors.supply_by_expiry(item_ids=item_ids, today=today).items():
+        total = 0.0
+        for use_by, lb in lots:
+            total += float(lb)
+            # Stock usable on the last modelled day is as good as stock that keeps: only earlier use-bys bind.
+            if use_by is not None and use_by < end:
+                position.dated.setdefault((facility_id, item_id), []).append(((use_by - today).days, float(lb)))
+        if total:
+            position.supply[(facility_id, item_id, 0)] = total
+    # Later rows are scheduled changes (transfers in transit, receipts and outflows already posted), measured
+    # from today's closing balance.
+    base: dict[tuple[int, int], float] = {
+        (facility_id, item_id): float(closing)
+        for facility_id, item_id, closing in StockDay.objects.filter(item_id__in=items, date__lte=today)
         .order_by("facility_id", "item_id", "-date")
         .distinct("facility_id", "item_id")
         .values_list("facility_id", "item_id", "closing_lb")
-    )
-    for facility_id, item_id, closing in latest:
-        base[(facility_id, item_id)] = float(closing)
-        if closing:
-            position.supply[(facility_id, item_id, 0)] = float(closing)
-    # Later rows are scheduled changes (transfers in transit, receipts and outflows already posted).
+    }
     future = (
         StockDay.objects.filter(item_id__in=items, date__gt=today, date__lte=end)
         .order_by("facility_id", "item_id", "date")
@@ -151,17 +174,24 @@ def position_load(*, item_ids: set[int], today: dt.date, days: int) -> Position:
         if change:
             key = (facility_id, item_id, (date - today).days)
             position.supply[key] = position.supply.get(key, 0.0) + change
-    reservations = (
-        Reservation.objects.filter(
-            item_id__in=items, released_at__isnull=True, delivery_date__lte=end
-        )
-        .values_list("delivery_facility_id", "item_id", "delivery_date", "quantity_lb")
-    )  # fmt: skip
-    for facility_id, item_id, date, quantity in reservations:
+    reservations = Reservation.objects.filter(
+        item_id__in=items, released_at__isnull=True, delivery_date__lte=end
+    ).values_list("delivery_facility_id", "item_id", "delivery_date", "quantity_lb", "min_use_by_date")
+    for facility_id, item_id, date, quantity, min_use_by in reservations:
         # A reservation dated in the past that is not yet shipped is still owed: serve it today.
         day = max(0, (date - today).days)
         key = (facility_id, item_id, day)
         position.demand[key] = position.demand.get(key, 0.0) + float(quantity)
+        if min_use_by is not None and (min_use_by - today).days > day:
+            keep = (facility_id, item_id, day, (min_use_by - today).days)
+            position.keep_until[keep] = position.keep_until.get(keep, 0.0) + float(quantity)
+    work = inventory_selectors.committed_work(item_ids=item_ids, today=today, end=end)
+    for pattern_id, facility_id, date, lb in work.cuts:
+        key = (pattern_id, facility_id, max(0, (date - today).days))
+        position.cuts[key] = position.cuts.get(key, 0.0) + float(lb)
+    for lane_id, item_id, date, lb in work.transfers:
+        key = (lane_id, item_id, max(0, (date - today).days))
+        position.moves[key] = position.moves.get(key, 0.0) + float(lb)
     return position
 
 
@@ -247,3 +277,9 @@ def atp_check_list():
 
 def lp_run_list():
     return LpRun.objects.all()
+
+
+def planned_step_list():
+    return PlannedStep.objects.select_related(
+        "facility", "pattern", "input_item", "output_item", "item", "lane__to_facility"
+    )

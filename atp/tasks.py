@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import logging
+import tempfile
 import time
+from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Q
@@ -19,14 +22,85 @@ logger = logging.getLogger(__name__)
 PLAN_TIME_LIMIT_S = 300.0
 
 
+def _solver(name: str):
+    import pulp
+
+    if name == "cbc":
+        return pulp.PULP_CBC_CMD(msg=False, timeLimit=PLAN_TIME_LIMIT_S)
+    return pulp.HiGHS(msg=False, timeLimit=PLAN_TIME_LIMIT_S)
+
+
+def _files(problem) -> tuple[bytes, bytes]:
+    """The problem as MPS and LP text, gzip-compressed (a planner's own tools read either)."""
+    with tempfile.TemporaryDirectory() as folder:
+        mps, lp = Path(folder) / "model.mps", Path(folder) / "model.lp"
+        problem.writeMPS(str(mps))
+        problem.writeLP(str(lp))
+        return gzip.compress(mps.read_bytes()), gzip.compress(lp.read_bytes())
+
+
+def plan_silo(*, network, today: dt.date, days: int, offsets: dict[int, int], name: str = "lp_run"):
+    """Every component of the silo in one PuLP problem, with the current position filled in."""
+    import pulp
+
+    from atp import selectors
+    from atp.engine.components import components
+    from atp.engine.formulation import Formulation
+
+    problem = pulp.LpProblem(name, pulp.LpMinimize)
+    forms = []
+    for comp in components(network):
+        position = selectors.position_load(item_ids=set(comp.items), today=today, days=days)
+        forms.append(
+            Formulation(network, comp, days, placeholders=False, position=position, offsets=offsets, problem=problem)
+        )
+    return problem, forms
+
+
+def _rows(network, forms, today: dt.date) -> tuple[list[dict], float]:
+    """The plan: cuts, transfers, write-offs of expired stock and shortfalls, per date; and the penalty lb."""
+    from atp.engine.formulation import P
+
+    rows, penalised = [], 0.0
+
+    def add(kind, t, **fields):
+        rows.append({"kind": kind, "date": (today + dt.timedelta(days=t)).isoformat(), **fields})
+
+    for form in forms:
+        for var, pattern, fac, t in form.cuts:
+            if (var.varValue or 0) >= 0.005:
+                add("cut", t, facility_id=form.fac_code[fac], pattern=pattern.code,
+                    imps_code=network.items[pattern.input_id].imps_code, lb=round(var.varValue, 2))  # fmt: skip
+        for var, lane, item, t in form.moves:
+            if (var.varValue or 0) >= 0.005:
+                add("transfer", t, facility_id=form.fac_code[lane.from_id], to_facility_id=form.fac_code[lane.to_id],
+                    imps_code=network.items[item].imps_code, lb=round(var.varValue, 2))  # fmt: skip
+        for b, var in form.short.items():
+            if (var.varValue or 0) >= 0.005:
+                item, fac, t = form.unb(b)
+                penalised += var.varValue
+                add("shortfall", t, facility_id=form.fac_code[fac], imps_code=network.items[item].imps_code,
+                    lb=round(var.varValue, 2))  # fmt: skip
+        for (item, fac, u), (writeoff, slack) in form.keep_cols.items():
+            for kind, var in (("writeoff", writeoff), ("shelf_life_shortfall", slack)):
+                if (var.varValue or 0) >= 0.005:
+                    penalised += var.varValue if kind != "writeoff" else 0.0
+                    add(kind, u, facility_id=form.fac_code[fac], imps_code=network.items[item].imps_code,
+                        lb=round(var.varValue, 2))  # fmt: skip
+    rows.sort(key=lambda r: (r["date"], r["kind"], r["facility_id"], r.get("pattern", ""), r["imps_code"]))
+    return rows, P * penalised
+
+
 @app.task(name="atp.lp_run_execute", acks_late=True)
 def lp_run_execute(run_id: int) -> None:
-    """Solve the silo's whole-horizon plan (every item family), store it, fire `lp_solve.complete`."""
-    from atp import selectors
-    from atp.engine.cache import families
-    from atp.engine.model import AtpModel, M, P
+    """Solve the silo's whole-horizon plan through PuLP with the run's solver, store it and the model (MPS and
+    LP), fire `lp_solve.complete`."""
+    import pulp
+
+    from atp.engine.cache import clock, days_for
     from atp.models import LpRun, LpRunStatus
     from atp.payloads import lp_run_payload
+    from atp.selectors import network_load
     from webhooks.services import event_emit
 
     now = timezone.now()
@@ -42,31 +116,23 @@ def lp_run_execute(run_id: int) -> None:
         return  # another delivery has it, it finished, or it is gone
     started = time.perf_counter()
     run = LpRun.objects.get(pk=run_id)
-    today = timezone.localdate()
-    days = int(current_silo().atp_horizon_days) + 1
     try:
-        network = selectors.network_load()
-        objective, rows, seen = 0.0, [], set()
-        for family in families(network).values():
-            if family in seen:
-                continue
-            seen.add(family)
-            model = AtpModel(network, set(family), days)
-            model.position_apply(selectors.position_load(item_ids=set(family), today=today, days=days), ())
-            family_objective, family_rows = model.plan(PLAN_TIME_LIMIT_S)
-            shortfall = sum(r["lb"] for r in family_rows if r["kind"] == "shortfall")
-            objective += family_objective - P * shortfall
-            rows.extend(family_rows)
-        assert M < P  # the penalty above is the only non-cost term in the objective (no request is open)
-        for row in rows:
-            row["date"] = (today + dt.timedelta(days=row.pop("day"))).isoformat()
-            row["lb"] = round(float(row["lb"]), 2)
-        rows.sort(key=lambda r: (r["date"], r["kind"], r["facility_id"], r.get("pattern", ""), r["imps_code"]))
+        network = network_load()
+        today, _local, offsets = clock(network)
+        days = days_for(network, int(current_silo().atp_horizon_days))
+        problem, forms = plan_silo(network=network, today=today, days=days, offsets=offsets, name=f"lp_run_{run_id}")
+        run.plan_date = today
+        run.model_mps, run.model_lp = _files(problem)
+        status = problem.solve(_solver(run.solver))
+        if status != pulp.LpStatusOptimal:
+            raise RuntimeError(f"{run.solver} answered {pulp.LpStatus[status]}")
+        rows, penalty = _rows(network, forms, today)
         run.status = LpRunStatus.SUCCEEDED
-        run.objective = round(objective, 2)
+        # The plan's cost net of closing stock value, without the shortfall penalty (no request is open).
+        run.objective = round(pulp.value(problem.objective) - penalty, 2)
         run.plan = {
             "rows": rows,
-            "families": len(seen),
+            "components": len(forms),
             "shortfall_lb": round(sum(r["lb"] for r in rows if r["kind"] == "shortfall"), 2),
         }
     except Exception as exc:  # noqa: BLE001 - a failed run is recorded, not retried forever

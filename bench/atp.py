@@ -89,6 +89,9 @@ def populate(s: dict) -> None:
         CuttingPatternOutput,
         Facility,
         Item,
+        Lot,
+        LotBalance,
+        LotDay,
         Reservation,
         StockBalance,
         StockDay,
@@ -97,7 +100,8 @@ def populate(s: dict) -> None:
 
     today = timezone.localdate()
     facs = [Facility.objects.create(code=f["code"], name=f["code"], can_break=f["can_break"],
-                                    daily_capacity_lb=f["capacity"]) for f in s["facilities"]]  # fmt: skip
+                                    breaking_capacity_lb=f["capacity"], fabrication_capacity_lb=f["capacity"])
+            for f in s["facilities"]]  # fmt: skip
     items = [Item.objects.create(imps_code=i["code"], description=i["code"], category=i["category"],
                                  list_price_per_lb=i["price"]) for i in s["items"]]  # fmt: skip
     for a, b, lead, cost in s["lanes"]:
@@ -119,6 +123,20 @@ def populate(s: dict) -> None:
             balances.append(StockBalance(facility=facs[f], item=items[i], on_hand_lb=lb))
     StockDay.objects.bulk_create(days)
     StockBalance.objects.bulk_create(balances)
+    # Every pound is in a lot: one per pair that keeps (the ATP reads stock by use-by through the lots).
+    pairs = sorted({(d.facility_id, d.item_id) for d in days})
+    lots = Lot.objects.bulk_create(
+        [Lot(facility_id=f, item_id=i, code=f"BENCH-{f}", origin="opening", pack_date=today) for f, i in pairs]
+    )
+    lot_of = {(lot.facility_id, lot.item_id): lot for lot in lots}
+    LotDay.objects.bulk_create(
+        [LotDay(lot=lot_of[(d.facility_id, d.item_id)], facility_id=d.facility_id, date=d.date,
+                closing_lb=d.closing_lb) for d in days]
+    )  # fmt: skip
+    LotBalance.objects.bulk_create(
+        [LotBalance(lot=lot_of[(b.facility_id, b.item_id)], facility_id=b.facility_id, on_hand_lb=b.on_hand_lb)
+         for b in balances]
+    )  # fmt: skip
     Reservation.objects.bulk_create(
         [Reservation(facility=facs[f], delivery_facility=facs[f], item=items[i],
                      delivery_date=today + dt.timedelta(days=d), quantity_lb=lb, source_id=n + 1)
@@ -229,7 +247,7 @@ def engine_bench(n_fac: int, n_items: int, horizon: int, checks: int = 60, conne
 
     s = spec(n_fac, n_items, n_res=10 * n_items, connected=connected)
     network = Network(
-        facilities=[FacilityRow(n, f["code"], f["can_break"], Decimal(f["capacity"]))
+        facilities=[FacilityRow(n, f["code"], f["can_break"], Decimal(f["capacity"]), Decimal(f["capacity"]))
                     for n, f in enumerate(s["facilities"])],
         items={n: ItemRow(n, i["code"], i["price"], i["category"]) for n, i in enumerate(s["items"])},
         lanes=[LaneRow(n, a, b, lead, cost) for n, (a, b, lead, cost) in enumerate(s["lanes"])],
@@ -237,7 +255,10 @@ def engine_bench(n_fac: int, n_items: int, horizon: int, checks: int = 60, conne
                              frozenset(n for n, f in enumerate(s["facilities"]) if f["can_break"]))
                   for n, p in enumerate(s["patterns"])],
     )  # fmt: skip
-    family = set(range(len(s["items"]))) if connected else set(range(FAMILY))
+    from atp.engine.components import components
+
+    comp = next(c for c in components(network) if 0 in c.items)
+    family = set(comp.items)
     position = Position()
     for f, i, day, lb in s["stock"]:
         if i in family and day <= horizon:
@@ -246,7 +267,7 @@ def engine_bench(n_fac: int, n_items: int, horizon: int, checks: int = 60, conne
         if i in family and day <= horizon:
             position.demand[(f, i, day)] = position.demand.get((f, i, day), 0.0) + lb
     started = time.perf_counter()
-    model = AtpModel(network, family, horizon + 1)
+    model = AtpModel(network, comp, horizon + 1)
     model.position_apply(position, ())
     model.baseline_ensure(10.0, table=True)
     build = (time.perf_counter() - started) * 1000

@@ -27,6 +27,19 @@ if not SECRET_KEY:
     # Development only. API tokens are SHA-256 digests and do not depend on this key.
     SECRET_KEY = "dev-insecure-cashsheet-key-change-me"
 
+# Fernet keys for secrets stored encrypted (webhook signing secrets), newest first, comma-separated; see
+# cashsheet/encryption.py for rotation. Development falls back to a key derived from SECRET_KEY.
+CASHSHEET_ENCRYPTION_KEYS = [k.strip() for k in os.environ.get("CASHSHEET_ENCRYPTION_KEYS", "").split(",") if k.strip()]
+if not CASHSHEET_ENCRYPTION_KEYS:
+    if os.environ.get("CASHSHEET_ENV") == "production":
+        raise RuntimeError("CASHSHEET_ENCRYPTION_KEYS must be set when CASHSHEET_ENV=production")
+    import base64
+    import hashlib
+
+    # Same derivation as cashsheet.encryption.key_derive (which cannot be imported from settings).
+    _derived = hashlib.sha256(b"cashsheet-encryption-v1\0" + SECRET_KEY.encode()).digest()
+    CASHSHEET_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(_derived).decode()]
+
 CASHSHEET_BASE_DOMAIN = os.environ.get("CASHSHEET_BASE_DOMAIN", "localhost").lower().strip(".")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h] or [
     CASHSHEET_BASE_DOMAIN,
@@ -79,13 +92,16 @@ TENANT_CREATION_FAKES_MIGRATIONS = True
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    # Probes first: they must answer without the database (healthz) and before the host → silo lookup.
+    "cashsheet.api.health.HealthMiddleware",
+    "cashsheet.api.middleware.ApiGuardMiddleware",
     "cashsheet.api.middleware.SiloMiddleware",
     "cashsheet.api.ratelimit.RateLimitMiddleware",
     "cashsheet.api.idempotency.IdempotencyMiddleware",
     "cashsheet.api.middleware.ApiResponseHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "cashsheet.api.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -121,6 +137,8 @@ else:
 _db["ENGINE"] = "django_tenants.postgresql_backend"
 _db.setdefault("OPTIONS", {})
 _db["CONN_HEALTH_CHECKS"] = True
+# A database that does not answer fails a request (503) in seconds instead of hanging the worker.
+_db["OPTIONS"].setdefault("connect_timeout", int(os.environ.get("CASHSHEET_DB_CONNECT_TIMEOUT", "5")))
 _db["TEST"] = {"NAME": os.environ.get("CASHSHEET_TEST_DATABASE") or f"test_{_db['NAME']}"}
 DATABASES = {"default": _db}
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
@@ -187,7 +205,7 @@ REST_FRAMEWORK = {
         "cashsheet.api.filters.OrderingFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["cashsheet.api.parsers.JSONParser"],
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
     "DEFAULT_VERSION": "v2",
     "ALLOWED_VERSIONS": ["v1", "v2"],
@@ -221,7 +239,16 @@ CASHSHEET_V1_SUNSET = os.environ.get("CASHSHEET_V1_SUNSET", "Wed, 30 Jun 2027 23
 CASHSHEET_WEBHOOK_ALLOW_PRIVATE = env_bool("CASHSHEET_WEBHOOK_ALLOW_PRIVATE", False)
 # last_used_at is written at most this often per token, so a hot token does not write per request.
 CASHSHEET_TOKEN_TOUCH_SECONDS = int(os.environ.get("CASHSHEET_TOKEN_TOUCH_SECONDS", "30"))
-CASHSHEET_SILO_CACHE_SECONDS = int(os.environ.get("CASHSHEET_SILO_CACHE_SECONDS", "30"))
+# host → silo lookups are cached per process: at most this many hosts (LRU), each for this many seconds,
+# so a renamed, re-planned or dropped silo is seen within seconds.
+CASHSHEET_SILO_CACHE_SECONDS = float(os.environ.get("CASHSHEET_SILO_CACHE_SECONDS", "5"))
+CASHSHEET_SILO_CACHE_SIZE = int(os.environ.get("CASHSHEET_SILO_CACHE_SIZE", "1000"))
+# Request limits Django answers in JSON (414, 431); gunicorn.conf.py sets gunicorn's own limits above them.
+CASHSHEET_MAX_URL_BYTES = int(os.environ.get("CASHSHEET_MAX_URL_BYTES", "8192"))
+CASHSHEET_MAX_HEADER_BYTES = int(os.environ.get("CASHSHEET_MAX_HEADER_BYTES", "8192"))
+CASHSHEET_MAX_HEADERS = int(os.environ.get("CASHSHEET_MAX_HEADERS", "100"))
+# JSON request bodies nested deeper than this are refused (400) before any serializer sees them.
+CASHSHEET_MAX_JSON_DEPTH = int(os.environ.get("CASHSHEET_MAX_JSON_DEPTH", "32"))
 
 # --- Rate limits and idempotency (docs/ratelimit.md) -------------------------------------------------
 CASHSHEET_RATELIMIT_ENABLED = env_bool("CASHSHEET_RATELIMIT_ENABLED", True)

@@ -9,8 +9,6 @@ from django.urls import path, re_path
 from cashsheet.api import views as api_views
 
 urlpatterns = [
-    path("healthz", api_views.healthz, name="healthz"),
-    path("readyz", api_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     re_path(r"^api/", api_views.handler404),
 ]

@@ -25,8 +25,6 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("healthz", api_views.healthz, name="healthz"),
-    path("readyz", api_views.readyz, name="readyz"),
     re_path(r"^api/(?P<version>v1|v2)/", include(api_patterns)),
     path("", include("silos.members.ui.urls")),
 ]

@@ -24,8 +24,10 @@ def reservation_create(
     quantity_lb: Decimal,
     source_type: str,
     source_id: int,
+    min_use_by_date: dt.date | None = None,
 ) -> Reservation:
-    """Promise `quantity_lb` of `item` from `facility`, delivered at `delivery_facility` on `delivery_date`."""
+    """Promise `quantity_lb` of `item` from `facility`, delivered at `delivery_facility` on `delivery_date`;
+    with `min_use_by_date`, from stock that keeps at least until then (the customer's minimum shelf life)."""
     return Reservation.objects.create(
         facility=facility,
         delivery_facility=delivery_facility,
@@ -34,6 +36,7 @@ def reservation_create(
         quantity_lb=quantity_lb,
         source_type=source_type,
         source_id=source_id,
+        min_use_by_date=min_use_by_date,
     )
 
 

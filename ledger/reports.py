@@ -15,6 +15,7 @@ from django.db.models import F, Q, Sum, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cashsheet.api.filters import parse_id
 from cashsheet.api.reports import Report, report_register
 from ledger.errors import InvalidInput
 from ledger.models import (
@@ -169,7 +170,10 @@ def general_ledger(params: dict) -> dict:
     raw = params.get("account")
     if not raw:
         raise InvalidInput("'account' is required (an account id or code).", field="account")
-    account = Account.objects.filter(Q(code__iexact=raw) | Q(pk=int(raw) if str(raw).isdigit() else None)).first()
+    match = Q(code__iexact=raw)
+    if (account_id := parse_id(raw)) is not None:
+        match |= Q(pk=account_id)
+    account = Account.objects.filter(match).first()
     if account is None:
         raise InvalidInput(f"No account with id or code '{raw}'.", field="account")
     today = timezone.localdate()

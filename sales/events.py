@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from inventory.models import Facility, Item
+from inventory.models import Facility, Item, Lot
 from parties.models import Customer
-from sales.models import SalesOrder, SalesOrderAllocation, SalesOrderLine, SalesOrderStatus
+from sales.models import SalesOrder, SalesOrderAllocation, SalesOrderLine, SalesOrderLineLot, SalesOrderStatus
 from sales.payloads import sales_order_line_payload, sales_order_payload
 from webhooks.events import EventType, event_types_register
 
@@ -49,8 +49,12 @@ def example_order(status: str) -> dict:
         marginal_price_per_lb=Decimal("9.8125") if confirmed else None,
     )
     allocations = [SalesOrderAllocation(line=line, source_facility=blythe, quantity_lb=Decimal("2400.00"))]
+    lots = []
+    if shipped:
+        lot = Lot(id=311, code="SH-0311", use_by_date=date(2026, 3, 22))
+        lots = [SalesOrderLineLot(line=line, lot=lot, facility=blythe, shipped_lb=line.shipped_lb, movement_id=9120)]
     return sales_order_payload(
-        order, lines=[sales_order_line_payload(line, allocations=allocations if confirmed else [])]
+        order, lines=[sales_order_line_payload(line, allocations=allocations if confirmed else [], lots=lots)]
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cashsheet.api.rendering import date_str, datetime_str, money, unit_price, weight
-from sales.models import SALES_ORDER_TRANSITIONS, SalesOrder, SalesOrderAllocation, SalesOrderLine
+from sales.models import SALES_ORDER_TRANSITIONS, SalesOrder, SalesOrderAllocation, SalesOrderLine, SalesOrderLineLot
 
 
 def sales_order_allocation_payload(allocation: SalesOrderAllocation) -> dict:
@@ -21,10 +21,26 @@ def sales_order_allocation_payload(allocation: SalesOrderAllocation) -> dict:
     }
 
 
+def sales_order_line_lot_payload(taken: SalesOrderLineLot) -> dict:
+    return {
+        "lot": taken.lot_id,
+        "lot_code": taken.lot.code,
+        "use_by_date": date_str(taken.lot.use_by_date),
+        "facility": taken.facility_id,
+        "facility_code": taken.facility.code,
+        "shipped_lb": weight(taken.shipped_lb),
+        "movement": taken.movement_id,
+    }
+
+
 def sales_order_line_payload(
-    line: SalesOrderLine, *, allocations: Iterable[SalesOrderAllocation] | None = None
+    line: SalesOrderLine,
+    *,
+    allocations: Iterable[SalesOrderAllocation] | None = None,
+    lots: Iterable[SalesOrderLineLot] | None = None,
 ) -> dict:
     allocations = line.allocations.all() if allocations is None else allocations
+    lots = line.lots.all() if lots is None else lots
     return {
         "id": line.pk,
         "line_no": line.line_no,
@@ -41,6 +57,7 @@ def sales_order_line_payload(
         "source_facility_code": line.source_facility.code if line.source_facility_id else None,
         "marginal_price_per_lb": unit_price(line.marginal_price_per_lb),
         "allocations": [sales_order_allocation_payload(a) for a in allocations],
+        "lots": [sales_order_line_lot_payload(taken) for taken in lots],
     }
 
 
@@ -61,6 +78,7 @@ def sales_order_payload(order: SalesOrder, *, lines: list[dict] | None = None) -
         "status": order.status,
         "allowed_next": list(SALES_ORDER_TRANSITIONS[order.status]),
         "memo": order.memo,
+        "min_shelf_life_days": order.min_shelf_life_days,
         "total": money(order.total),
         "invoice": order.invoice_id,
         "lines": lines,

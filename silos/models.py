@@ -78,5 +78,10 @@ class Domain(DomainMixin):
     class Meta:
         ordering = ["domain"]
 
+    def save(self, *args, **kwargs):
+        # Stored as requests are matched (cashsheet.api.middleware.normalise_host): lowercase, no final dot.
+        self.domain = self.domain.strip().lower().rstrip(".")
+        super().save(*args, **kwargs)
+
 
 slug_validator = RegexValidator(SLUG_RE, "A slug is 2-40 lowercase letters and digits, starting with a letter.")

@@ -27,6 +27,7 @@ NOT_RESOURCES = {
     "ReportViewSet": "reports are computed, not rows; GET only",
     "EventTypeViewSet": "the event-type registry, no model behind it; GET only",
     "StockBalanceViewSet": "read-only and list-only",
+    "LpRunModelView": "a download of one run's model file; GET only",
 }
 
 

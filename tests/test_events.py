@@ -2,6 +2,7 @@
 
 import pytest
 
+from inventory.api.lots import LotSerializer
 from ledger.api.serializers import BillSerializer, InvoiceSerializer
 from sales.api.serializers import SalesOrderSerializer
 from webhooks.events import EVENT_TYPES, example_event
@@ -14,6 +15,8 @@ SHAPES = {
     "invoice.paid": InvoiceSerializer,
     "bill.posted": BillSerializer,
     "bill.paid": BillSerializer,
+    "lot.held": LotSerializer,
+    "lot.released": LotSerializer,
 }
 
 
@@ -26,4 +29,5 @@ def test_examples_have_the_resource_shape(name):
     # No database here (the test has no `db`): the example is built in memory by the app's payload function.
     example = example_event(name)["data"]["object"]
     assert list(example) == list(SHAPES[name]().fields)
-    assert list(example["lines"][0]) == list(SHAPES[name]().fields["lines"].child.fields)
+    if "lines" in example:
+        assert list(example["lines"][0]) == list(SHAPES[name]().fields["lines"].child.fields)

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from cashsheet.encryption import UndecryptableValue
 from webhooks import sender, signing, transport
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 from webhooks.services import deliveries_enqueue
@@ -34,6 +35,10 @@ COUNTDOWN_MAX_S = 60.0
 # Retry-After is honoured up to a day; a receiver cannot park a delivery for longer than our own schedule.
 RETRY_AFTER_MAX_S = 86400.0
 SWEEP_BATCH = 1000
+UNDECRYPTABLE_ERROR = (
+    "Not sent: the endpoint's signing secret cannot be decrypted with the configured CASHSHEET_ENCRYPTION_KEYS "
+    "(a key was removed before `encryption_keys --rotate`). Restore the key, or rotate the endpoint's secret."
+)
 # Deliveries one task claims and sends side by side; a message is only a wake-up call (see _claim).
 BATCH = 50
 FAILING_PER_BATCH = 4
@@ -158,6 +163,8 @@ def deliveries_send(delivery_ids: list[int]) -> dict[str, int]:
     timeout = settings.CASHSHEET_WEBHOOK_TIMEOUT_S
 
     def send(delivery: Delivery) -> transport.Result:
+        if isinstance(delivery.endpoint.secret, UndecryptableValue):
+            return transport.Result(error=UNDECRYPTABLE_ERROR)
         body, headers = request_build(delivery.event, delivery.endpoint, now)
         return transport.post(delivery.endpoint.url, body=body, headers=headers, timeout=timeout)
 

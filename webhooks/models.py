@@ -9,6 +9,8 @@ import secrets
 
 from django.db import models
 
+from cashsheet.encryption import TOKEN_PREFIX, EncryptedTextField
+
 
 def event_id() -> str:
     return f"evt_{secrets.token_hex(12)}"
@@ -38,9 +40,10 @@ class WebhookEndpoint(models.Model):
     events = models.JSONField(default=list, help_text='Subscribed event type names, or ["*"] for all.')
     active = models.BooleanField(default=True)
     api_version = models.CharField(max_length=8, choices=API_VERSIONS, default="v2")
-    # Kept in clear: we must compute HMACs with it. Shown to the client only when created or rotated.
-    secret = models.CharField(max_length=100)
-    previous_secret = models.CharField(max_length=100, blank=True, default="")
+    # We must compute HMACs with it, so it is stored encrypted (cashsheet.encryption), not hashed; clear only
+    # in memory while signing. Shown to the client only when created or rotated; never in admin or logs.
+    secret = EncryptedTextField()
+    previous_secret = EncryptedTextField(blank=True, default="")
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     # Start of the current unbroken run of failed attempts; cleared by any success.
     failing_since = models.DateTimeField(null=True, blank=True)
@@ -59,8 +62,11 @@ class WebhookEndpoint(models.Model):
             models.CheckConstraint(
                 condition=models.Q(api_version__in=["v1", "v2"]), name="%(app_label)s_%(class)s_api_version_valid"
             ),
+            # The database holds ciphertext only: a secret written in clear (a bypassed field) is refused.
             models.CheckConstraint(
-                condition=models.Q(secret__startswith="whsec_"), name="%(app_label)s_%(class)s_secret"
+                condition=models.Q(secret__startswith=TOKEN_PREFIX)
+                & (models.Q(previous_secret="") | models.Q(previous_secret__startswith=TOKEN_PREFIX)),
+                name="%(app_label)s_%(class)s_secret_encrypted",
             ),
         ]
 

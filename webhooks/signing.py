@@ -52,7 +52,7 @@ def verify_signature(*, payload: bytes, header: str, secrets: list[str], toleran
         key, sep, value = part.strip().partition("=")
         if not sep:
             continue
-        if key == "t" and value.isdigit():
+        if key == "t" and value.isascii() and value.isdigit():
             timestamp = int(value)
         elif key == "v1":
             signatures.append(value)

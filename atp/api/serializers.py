@@ -3,9 +3,9 @@
 from rest_framework import serializers
 
 from atp import selectors
-from atp.models import AtpCheck, LpRun
+from atp.models import AtpCheck, LpRun, LpSolver, PlannedStep
 from atp.payloads import lp_run_payload
-from atp.services import MAX_QUANTITY_LB
+from atp.services import MAX_QUANTITY_LB, MAX_SHELF_LIFE_DAYS
 from cashsheet.api.exceptions import InvalidInput
 from cashsheet.api.serializers import ResourceSerializer, StrictFieldsMixin
 
@@ -16,7 +16,17 @@ class AtpCheckRequestSerializer(StrictFieldsMixin, serializers.Serializer):
     quantity_lb = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, max_value=MAX_QUANTITY_LB, help_text="lb, > 0."
     )
-    delivery_date = serializers.DateField(help_text="From today to today + the silo's ATP horizon.")
+    delivery_date = serializers.DateField(
+        help_text="From today (the facility's local date) to today + the silo's ATP horizon."
+    )
+    min_shelf_life_days = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=MAX_SHELF_LIFE_DAYS,
+        help_text="The customer's minimum remaining shelf life at delivery: only stock that keeps until "
+        "delivery_date + this many days is promised.",
+    )
 
     def validate_quantity_lb(self, value):
         if value <= 0:
@@ -83,6 +93,13 @@ class AtpCheckResponseSerializer(serializers.Serializer):
     sources = AtpSourceSerializer(many=True)
     earliest_date_full = serializers.DateField(allow_null=True, required=False)
     alternatives = AtpAlternativeSerializer(many=True, required=False)
+    min_shelf_life_days = serializers.IntegerField(allow_null=True, required=False)
+
+
+class LpRunCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+    solver = serializers.ChoiceField(
+        choices=LpSolver.choices, default=LpSolver.HIGHS, help_text="highs (default) or cbc, both through PuLP."
+    )
 
 
 class LpRunSerializer(ResourceSerializer):
@@ -91,7 +108,9 @@ class LpRunSerializer(ResourceSerializer):
         fields = [
             "id",
             "status",
+            "solver",
             "horizon_days",
+            "plan_date",
             "objective",
             "duration_ms",
             "error",
@@ -133,6 +152,46 @@ class AtpCheckRecordSerializer(serializers.ModelSerializer):
             "marginal_price_per_lb",
             "source_facility",
             "solver_latency_ms",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PlannedStepSerializer(serializers.ModelSerializer):
+    """One cut or transfer a confirmed line relies on (ids, plus codes to read it by)."""
+
+    facility_code = serializers.CharField(source="facility.code")
+    pattern_code = serializers.CharField(source="pattern.code", allow_null=True, default=None)
+    input_imps_code = serializers.CharField(source="input_item.imps_code", allow_null=True, default=None)
+    output_imps_code = serializers.CharField(source="output_item.imps_code", allow_null=True, default=None)
+    imps_code = serializers.CharField(source="item.imps_code", allow_null=True, default=None)
+    to_facility_code = serializers.CharField(source="lane.to_facility.code", allow_null=True, default=None)
+
+    class Meta:
+        model = PlannedStep
+        fields = [
+            "id",
+            "source_type",
+            "source_id",
+            "kind",
+            "facility",
+            "facility_code",
+            "date",
+            "pattern",
+            "pattern_code",
+            "input_item",
+            "input_imps_code",
+            "input_lb",
+            "output_item",
+            "output_imps_code",
+            "output_lb",
+            "lane",
+            "to_facility_code",
+            "item",
+            "imps_code",
+            "lb",
+            "released_at",
             "created_at",
             "updated_at",
         ]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import logging
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import renderers, status
 from rest_framework.response import Response
@@ -16,12 +18,16 @@ from atp.api.serializers import (
     AtpCheckRecordSerializer,
     AtpCheckRequestSerializer,
     AtpCheckResponseSerializer,
+    LpRunCreateSerializer,
     LpRunDetailSerializer,
     LpRunSerializer,
+    PlannedStepSerializer,
 )
 from atp.engine import cache
-from atp.filters import AtpCheckFilterSet, LpRunFilterSet
+from atp.filters import AtpCheckFilterSet, LpRunFilterSet, PlannedStepFilterSet
 from atp.payloads import atp_check_payload
+from cashsheet.api.csv import csv_row
+from cashsheet.api.exceptions import Conflict
 from cashsheet.api.viewsets import ReadOnlyResourceViewSet, ResourceViewSet
 
 logger = logging.getLogger(__name__)
@@ -113,6 +119,7 @@ class AtpCheckView(APIView):
             item=data["item"],
             quantity_lb=data["quantity_lb"],
             delivery_date=data["delivery_date"],
+            min_shelf_life_days=data.get("min_shelf_life_days"),
         )
         response = Response(atp_check_payload(result), status=status.HTTP_200_OK)
         user = request.user
@@ -145,10 +152,10 @@ class PlanCsvRenderer(renderers.BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         rows = data.get("rows", []) if isinstance(data, dict) else data
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=self.COLUMNS, extrasaction="ignore")
-        writer.writeheader()
+        writer = csv.writer(out)
+        writer.writerow(self.COLUMNS)
         for row in rows or []:
-            writer.writerow(row)
+            writer.writerow(csv_row(row.get(c) for c in self.COLUMNS))
         return out.getvalue().encode()
 
 
@@ -176,12 +183,16 @@ class AtpCheckRecordViewSet(ReadOnlyResourceViewSet):
     create=extend_schema(
         summary="Start an LP planning run",
         tags=["lp-runs"],
-        request=None,
+        request=LpRunCreateSerializer,
         responses={202: LpRunSerializer},
         examples=[
-            OpenApiExample("Queued", value={"id": 7, "status": "queued", "horizon_days": 90}, response_only=True)
+            OpenApiExample(
+                "Queued", value={"id": 7, "status": "queued", "solver": "highs", "horizon_days": 90}, response_only=True
+            )
         ],  # fmt: skip
-        description="Optimises the silo's cutting and transfer plan in a worker; `lp_solve.complete` fires at the end.",
+        description="Optimises the silo's cutting and transfer plan in a worker, through PuLP with `solver` "
+        "(`highs`, the default, or `cbc`); `lp_solve.complete` fires at the end. The model it solved is at "
+        "`model.mps` and `model.lp`.",
     ),
 )
 class LpRunViewSet(ResourceViewSet):
@@ -204,5 +215,52 @@ class LpRunViewSet(ResourceViewSet):
             return Response(run.plan.get("rows", []))
         return Response(self.get_serializer(run).data)
 
+    create_serializer_class = LpRunCreateSerializer
+
     def create_service(self, data):
-        return services.lp_run_start(user=self.request.user)
+        return services.lp_run_start(solver=data["solver"], user=self.request.user)
+
+
+# Not a ResourceViewSet: a file download of one run's model, GET only.
+class LpRunModelView(APIView):
+    """GET /lp-runs/{id}/model.mps or model.lp: the LP the run solved, for a planner's own tools (names read as
+    the plan: cut_<pattern>_<facility>_t<day>, move_..., inv_...; t0 is the run's plan_date)."""
+
+    required_permissions = {"GET": ["atp.view_lprun"]}
+    fmt = "mps"
+
+    @extend_schema(summary="Download the model an LP run solved", tags=["lp-runs"],
+                   responses={(200, "text/plain"): bytes, 404: OpenApiResponse(description="No such run."),
+                              409: OpenApiResponse(description="The run has not built its model yet.")})  # fmt: skip
+    def get(self, request, pk: int, *args, **kwargs):
+        run = selectors.lp_run_list().filter(pk=pk).defer("plan").first()
+        if run is None:
+            from rest_framework.exceptions import NotFound
+
+            raise NotFound("No LP run with this id.")
+        blob = run.model_mps if self.fmt == "mps" else run.model_lp
+        if not blob:
+            raise Conflict(f"LP run {run.pk} is {run.status}; its model is not available.", run_status=run.status)
+        response = HttpResponse(gzip.decompress(bytes(blob)), content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="lp-run-{run.pk}.{self.fmt}"'
+        return response
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List planned steps (the cuts and transfers confirmed lines rely on)",
+        tags=["atp"],
+        description="Filter with `?source_type=sales_order_line&source_id=<line id>`; `?active=true` leaves out "
+        "the steps of shipped or cancelled lines.",
+    ),
+    retrieve=extend_schema(summary="Read a planned step", tags=["atp"]),
+)
+class PlannedStepViewSet(ReadOnlyResourceViewSet):
+    serializer_class = PlannedStepSerializer
+    filterset_class = PlannedStepFilterSet
+    ordering = ["source_type", "source_id", "date", "id"]
+    ordering_fields = ["created_at", "updated_at", "id", "date", "source_id"]
+    search_fields = ["facility__code", "pattern__code", "item__imps_code", "input_item__imps_code"]
+
+    def get_queryset(self):
+        return selectors.planned_step_list()

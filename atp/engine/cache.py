@@ -3,10 +3,15 @@
 HiGHS objects are not thread-safe, so every call into them holds `_LOCK` (gunicorn's sync workers have
 one thread anyway; the lock matters for threaded servers and tests). Nothing that waits on the database's
 row locks runs while `_LOCK` is held, so the two kinds of lock cannot deadlock.
+
+The models do not depend on the date: day 0 is "today" wherever a position is loaded, so midnight only reloads
+positions. "Today" is the earliest local date among the silo's active facilities (cashsheet.timezones); a
+facility whose own date is already one later has that first day closed (no cutting, no shipping, no delivery).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Iterator
@@ -17,9 +22,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from atp import selectors
+from atp.engine.components import Component, components
 from atp.engine.model import AtpModel
 from atp.selectors import Network
 from cashsheet.api.tenancy import current_silo
+from cashsheet.timezones import local_date
 
 _LOCK = threading.RLock()
 PREPARE_TIME_LIMIT_S = 30.0
@@ -32,36 +39,12 @@ POSITION_MAX_AGE_S = 5.0
 class _SiloModels:
     structure_mark: tuple
     network: Network
-    family_of: dict[int, frozenset[int]]
-    models: dict[frozenset[int], AtpModel] = field(default_factory=dict)
+    components: list[Component]
+    component_of: dict[tuple[int, int], Component]
+    models: dict[tuple, AtpModel] = field(default_factory=dict)
 
 
 _SILOS: dict[str, _SiloModels] = {}
-
-
-def families(network: Network) -> dict[int, frozenset[int]]:
-    """Items linked by cutting patterns (an input and its outputs) form one family: one LP each.
-
-    Families share only cutting capacity; see docs/atp.md for what that leaves out.
-    """
-    parent = {item: item for item in network.items}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for pattern in network.patterns:
-        root = find(pattern.input_id)
-        for out_item, _ in pattern.outputs:
-            other = find(out_item)
-            if other != root:
-                parent[other] = root
-    groups: dict[int, set[int]] = {}
-    for item in network.items:
-        groups.setdefault(find(item), set()).add(item)
-    return {item: frozenset(members) for members in groups.values() for item in members}
 
 
 @contextmanager
@@ -77,60 +60,96 @@ def _snapshot() -> Iterator[None]:
         yield
 
 
-def _days() -> int:
-    return int(current_silo().atp_horizon_days) + 1
+def _horizon() -> int:
+    return int(current_silo().atp_horizon_days)
+
+
+def days_for(network: Network, horizon: int) -> int:
+    """Days in the LP: the horizon from the engine's today, plus one when facilities keep different clocks
+    (a facility already on tomorrow's date still gets its whole horizon)."""
+    return horizon + 1 + (1 if len({f.timezone for f in network.facilities}) > 1 else 0)
+
+
+def clock(network: Network) -> tuple[dt.date, dict[int, dt.date], dict[int, int]]:
+    """(the engine's today, each facility's local date, each facility's offset in days from the engine's)."""
+    now = timezone.now()
+    local = {f.id: local_date(f.timezone, now=now) for f in network.facilities}
+    today = min(local.values(), default=timezone.localdate())
+    return today, local, {fac: (day - today).days for fac, day in local.items()}
 
 
 class Session:
-    """The engine while `_LOCK` is held: models by item, each refreshed at most once per session."""
+    """The engine while `_LOCK` is held: models by (item, facility), each refreshed at most once per session."""
 
     def __init__(self, structure_mark: tuple, position_mark: tuple):
-        self.today = timezone.localdate()
-        self.days = _days()
-        self.structure_mark = (*structure_mark, self.today, self.days)
+        self.horizon = _horizon()
+        self.structure_mark = (*structure_mark, self.horizon)
         self.position_mark = position_mark
         self.schema = connection.schema_name
-        self._seen: dict[frozenset[int], AtpModel] = {}
+        self._seen: dict[tuple, AtpModel] = {}
+        state = self.state()
+        self.today, self.local, self.offsets = clock(state.network)
+        self.days = days_for(state.network, self.horizon)
 
-    def _state(self) -> _SiloModels:
+    def state(self) -> _SiloModels:
         state = _SILOS.get(self.schema)
         if state is None or state.structure_mark != self.structure_mark:
             with _snapshot():
                 network = selectors.network_load()
-            state = _SiloModels(structure_mark=self.structure_mark, network=network, family_of=families(network))
+            comps = components(network)
+            component_of = {(i, f): c for c in comps for i in c.items for f in c.facilities}
+            state = _SiloModels(self.structure_mark, network, comps, component_of)
             _SILOS[self.schema] = state
         return state
 
     def knows(self, *, item_id: int, facility_id: int) -> tuple[bool, bool]:
         """Whether the item and the facility are active in the loaded network (else a model cannot hold them)."""
-        network = self._state().network
+        network = self.state().network
         return item_id in network.items, any(f.id == facility_id for f in network.facilities)
 
-    def family(self, item_id: int) -> frozenset[int]:
-        return self._state().family_of.get(item_id, frozenset({item_id}))
+    def local_today(self, facility_id: int) -> dt.date:
+        return self.local.get(facility_id, self.today)
 
-    def model(self, item_id: int, *, fresh: bool = False, table: bool = True) -> AtpModel:
-        """`fresh=True` reloads stock and reservations even if the watermarks did not move (allocation,
-        under row locks, must see every committed reservation). `table=False` skips pricing the tier-1
-        table (RHS ranging, the costliest step): allocation re-solves every line and never reads it."""
-        state = self._state()
-        family = state.family_of.get(item_id, frozenset({item_id}))
-        if family in self._seen:
-            return self._seen[family]
-        model = state.models.get(family)
-        if model is None:
-            model = AtpModel(state.network, set(family), self.days)
-            state.models[family] = model
+    def day(self, when: dt.date) -> int:
+        return (when - self.today).days
+
+    def component(self, item_id: int, facility_id: int) -> Component:
+        return self.state().component_of[(item_id, facility_id)]
+
+    def model(self, item_id: int, facility_id: int, *, fresh: bool = False, table: bool = True) -> AtpModel:
+        """The warm model holding (item, facility), its position current.
+
+        `fresh=True` reloads stock and reservations even if the watermarks did not move (allocation, under row
+        locks, must see every committed reservation). `table=False` skips pricing the tier-1 table (RHS
+        ranging, the costliest step); it is then built after the answer, in idle time."""
+        state = self.state()
+        comp = state.component_of[(item_id, facility_id)]
+        if comp.key in self._seen:
+            model = self._seen[comp.key]
+            if table:
+                model.baseline_ensure(PREPARE_TIME_LIMIT_S, table=True)
+            return model
+        model = state.models.get(comp.key)
+        if model is None or model.T != self.days:
+            model = AtpModel(state.network, comp, self.days)
+            state.models[comp.key] = model
         stale = time.monotonic() - model.position_loaded > POSITION_MAX_AGE_S
-        if fresh or stale or model.position_mark != self.position_mark:
+        mark = (*self.position_mark, self.today, tuple(sorted(self.offsets.items())))
+        if fresh or stale or model.position_mark != mark:
             with _snapshot():
-                position = selectors.position_load(item_ids=set(family), today=self.today, days=self.days)
-            model.position_apply(position, self.position_mark)
+                position = selectors.position_load(item_ids=set(comp.items), today=self.today, days=self.days)
+            model.position_apply(position, mark, self.offsets)
         # Preparing the plan without a request is not the request's solve: it gets a generous limit (a cold
         # model's first solve is the slow one), so the request's own solves start warm from its basis.
         model.baseline_ensure(PREPARE_TIME_LIMIT_S, table=table)
-        self._seen[family] = model
+        self._seen[comp.key] = model
         return model
+
+    def ready(self, comp: Component) -> bool:
+        """Whether `comp`'s model exists with a current position and price table (nothing left to prepare)."""
+        model = self.state().models.get(comp.key)
+        mark = (*self.position_mark, self.today, tuple(sorted(self.offsets.items())))
+        return model is not None and model.T == self.days and model.position_mark == mark and model.table is not None
 
 
 @contextmanager
@@ -146,25 +165,24 @@ def session(*, lock_timeout_s: float = 5.0) -> Iterator[Session]:
 
 
 def prepare_next(*, budget: int = 1) -> int:
-    """Build or refresh up to `budget` item families that the next checks would otherwise prepare in-request.
+    """Build or refresh up to `budget` models that the next checks would otherwise prepare in-request.
 
-    Called after a response has been sent (the check view's closer), so the first check of a family in a
-    worker, or the first after stock or commitments moved, finds its model and price table ready. Returns
-    how many were prepared. Never waits for the engine: if it is busy, there is nothing to do now.
+    Called after a response has been sent (the check view's closer), at worker start, and after a
+    confirmation, so the first check of a component in a worker, or the first after stock or commitments
+    moved, finds its model and price table ready. Returns how many were prepared. Never waits for the engine:
+    if it is busy, there is nothing to do now.
     """
     structure_mark, position_mark = selectors.watermarks()
     if not _LOCK.acquire(blocking=False):
         return 0
     try:
         session = Session(structure_mark, position_mark)
-        state = session._state()
         done = 0
-        for family in dict.fromkeys(state.family_of.values()):
-            model = state.models.get(family)
-            fresh = model is not None and model.position_mark == position_mark and model.table is not None
-            if fresh:
+        # Largest first: the big models are the ones a request must never build.
+        for comp in sorted(session.state().components, key=lambda c: -len(c.items) * len(c.facilities)):
+            if session.ready(comp):
                 continue
-            session.model(next(iter(family)))
+            session.model(comp.items[0], comp.facilities[0])
             done += 1
             if done >= budget:
                 break

@@ -1,18 +1,9 @@
-"""The ATP linear program over one family of items (those linked by cutting patterns), every active
-facility and days 0..T-1 (day 0 = today), held in one highspy object and re-solved warm.
+"""The warm engine: one component's LP (atp.engine.formulation), built with PuLP, held in HiGHS and re-solved warm.
 
-Columns (all >= 0), b = (item, facility, day):
-  inv[b]    closing inventory; the last day's is valued at the item's list price (objective -list)
-  d[b]      delivery to a request: placeholder columns fixed at [0, 0]; a check opens one to [0, q]
-  short[b]  unmet commitment (reservations, scheduled outflows), bounded by them, penalised by P; only
-            for rows that carry a commitment (added when one appears)
-  cut[p,f,t]   lb of input cut by pattern p at facility f on day t (processing cost)
-  x[l,i,t]     lb of item i leaving on lane l on day t, arriving t + lead time (lane cost)
-Rows:
-  balance[b]:  inv[t] - inv[t-1] + d + cons - prod + x_out - x_in - short = supply - reserved
-  capacity[f,t]: sum_p cut[p,f,t] <= daily capacity
-A check only changes column bounds (d) and, when stock or reservations change, row bounds: the
-structure never changes, so HiGHS re-solves from the previous basis.
+PuLP builds the problem once per structure and hands it to HiGHS through its HiGHS API solver
+(`buildSolverModel`: `problem.solverModel` is the highspy.Highs object). From then on a check only changes
+column bounds and a data change only row bounds (plus rows and columns added through the formulation where a
+new commitment or a new use-by date appears), so every solve starts from the previous optimal basis.
 """
 
 from __future__ import annotations
@@ -22,16 +13,15 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+import pulp
 
+from atp.engine.components import Component
+from atp.engine.formulation import INF, Formulation, M, P, position_data
 from atp.selectors import Network, Position
 
-# Lexicographic objective by weights: serving one more requested lb is worth M, far above any cost per lb;
-# leaving a commitment unserved costs P > M, so a request never takes stock already promised.
-M = 1.0e5
 PREPARE_S = 30.0  # preparing a model (first solve, price table) is not a request's solve
-P = 1.0e6
 EPS = 1e-6
-PRIMAL_CATEGORIES = frozenset({"carcass", "primal"})
+HINF = highspy.kHighsInf
 
 
 class SolverFailure(Exception):
@@ -53,154 +43,105 @@ class Solve:
     from_table: bool = False
 
 
+def _configure(h: highspy.Highs) -> None:
+    h.setOptionValue("output_flag", False)
+    # Dual simplex: a bound change keeps the basis dual feasible, so a warm re-solve is a few pivots.
+    h.setOptionValue("solver", "simplex")
+    h.setOptionValue("simplex_strategy", 1)
+    h.setOptionValue("presolve", "off")  # presolve would discard the warm basis on every re-solve
+
+
+def _hb(value) -> float:
+    return HINF if value is None or value == INF else float(value)
+
+
 class AtpModel:
-    def __init__(self, network: Network, item_ids: set[int], days: int):
+    def __init__(self, network: Network, component: Component, days: int):
         started = time.perf_counter()
         self.network = network
-        self.items = sorted(item_ids)
-        self.facilities = [f.id for f in network.facilities]
-        self.fac_code = {f.id: f.code for f in network.facilities}
-        self.ipos = {item: n for n, item in enumerate(self.items)}
-        self.fpos = {fac: n for n, fac in enumerate(self.facilities)}
-        self.T = days
-        n_items, n_fac, T = len(self.items), len(self.facilities), days
-        self.nb = nb = n_items * n_fac * T
-        item_set = set(self.items)
-        fac_by_id = {f.id: f for f in network.facilities}
-
-        cost = [0.0] * (2 * nb)
-        lower = [0.0] * (2 * nb)
-        upper = [highspy.kHighsInf] * nb + [0.0] * nb
-        cols: list[int] = []
-        rows: list[int] = []
-        vals: list[float] = []
-        for item in self.items:
-            price = float(network.items[item].list_price_per_lb)
-            for fac in self.facilities:
-                base = self.b(item, fac, 0)
-                cost[base + T - 1] = -price
-                for t in range(T):
-                    b = base + t
-                    cols.append(b), rows.append(b), vals.append(1.0)
-                    if t + 1 < T:
-                        cols.append(b), rows.append(b + 1), vals.append(-1.0)
-                    cols.append(nb + b), rows.append(b), vals.append(1.0)
-        for b in range(nb):
-            cost[nb + b] = -M
-
-        # Cutting: patterns of this family, at facilities that may run them and have capacity.
-        n_rows = nb
-        self.cap_row: dict[tuple[int, int], int] = {}
-        self.cuts: list[tuple[int, object, int, int]] = []  # (col, pattern, facility, day)
-        for pattern in network.patterns:
-            if pattern.input_id not in item_set:
-                continue
-            input_cat = network.items[pattern.input_id].category
-            for fac in sorted(pattern.facility_ids):
-                facility = fac_by_id.get(fac)
-                if facility is None or facility.daily_capacity_lb <= 0:
-                    continue
-                if input_cat in PRIMAL_CATEGORIES and not facility.can_break:
-                    continue
-                for t in range(T):
-                    if (fac, t) not in self.cap_row:
-                        self.cap_row[(fac, t)] = n_rows
-                        n_rows += 1
-                    col = len(cost)
-                    self.cuts.append((col, pattern, fac, t))
-                    cost.append(float(pattern.processing_cost_per_lb))
-                    lower.append(0.0)
-                    upper.append(highspy.kHighsInf)
-                    cols.append(col), rows.append(self.b(pattern.input_id, fac, t)), vals.append(1.0)
-                    for out_item, yield_fraction in pattern.outputs:
-                        cols.append(col), rows.append(self.b(out_item, fac, t)), vals.append(-float(yield_fraction))
-                    cols.append(col), rows.append(self.cap_row[(fac, t)]), vals.append(1.0)
-        # Transfers along active lanes, every item of the family.
-        self.moves: list[tuple[int, object, int, int]] = []  # (col, lane, item, day)
-        for lane in network.lanes:
-            if lane.from_id not in self.fpos or lane.to_id not in self.fpos:
-                continue
-            for item in self.items:
-                for t in range(T - lane.lead_time_days):
-                    col = len(cost)
-                    self.moves.append((col, lane, item, t))
-                    cost.append(float(lane.cost_per_lb))
-                    lower.append(0.0)
-                    upper.append(highspy.kHighsInf)
-                    cols.append(col), rows.append(self.b(item, lane.from_id, t)), vals.append(1.0)
-                    cols.append(col), rows.append(self.b(item, lane.to_id, t + lane.lead_time_days)), vals.append(-1.0)
-
-        n_cols = len(cost)
-        self.n_rows, self.n_cols = n_rows, n_cols
-        self.cut_cols = np.asarray([c[0] for c in self.cuts], dtype=np.int64)
-        self.move_cols = np.asarray([m[0] for m in self.moves], dtype=np.int64)
-        row_lower = np.zeros(n_rows)
-        row_upper = np.zeros(n_rows)
-        for (fac, _t), r in self.cap_row.items():
-            row_lower[r] = -highspy.kHighsInf
-            row_upper[r] = float(fac_by_id[fac].daily_capacity_lb)
-        col_arr = np.asarray(cols, dtype=np.int64)
-        order = np.argsort(col_arr, kind="stable")
-        starts = np.zeros(n_cols + 1, dtype=np.int32)
-        np.cumsum(np.bincount(col_arr, minlength=n_cols), out=starts[1:])
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = n_cols, n_rows
-        lp.col_cost_ = np.asarray(cost)
-        lp.col_lower_ = np.asarray(lower)
-        lp.col_upper_ = np.asarray(upper)
-        lp.row_lower_, lp.row_upper_ = row_lower, row_upper
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = starts
-        lp.a_matrix_.index_ = np.asarray(rows, dtype=np.int32)[order]
-        lp.a_matrix_.value_ = np.asarray(vals)[order]
-        # Two HiGHS objects on the same LP: `h` re-solves requests warm (its basis follows them); `ht` holds the
-        # baseline's optimal basis and factorisation untouched, for the price table's basis solves.
-        self.h, self.ht = highspy.Highs(), highspy.Highs()
-        for h in (self.h, self.ht):
-            h.setOptionValue("output_flag", False)
-            # Dual simplex: a bound change keeps the basis dual feasible, so a warm re-solve is a few pivots.
-            h.setOptionValue("solver", "simplex")
-            h.setOptionValue("simplex_strategy", 1)
-            h.setOptionValue("presolve", "off")  # presolve would discard the warm basis on every re-solve
-            h.passModel(lp)
-        self.rhs = np.zeros(nb)
-        self.short_ub = np.zeros(nb)
-        # Shortfall columns exist only where a commitment does (added as commitments appear, never removed:
-        # unused ones sit at [0, 0]); thousands of empty ones would slow every solve by a third.
-        self.short_col: dict[int, int] = {}
+        self.component = component
+        self.form = form = Formulation(network, component, days, placeholders=True)
+        self.items, self.facilities, self.T, self.nb = form.items, form.facilities, days, form.nb
+        self.ipos, self.fpos, self.fac_code = form.ipos, form.fpos, form.fac_code
+        solver = pulp.HiGHS(msg=False)
+        solver.createAndConfigureSolver(form.problem)
+        solver.buildSolverModel(form.problem)
+        self.h: highspy.Highs = form.problem.solverModel
+        # A second object on the same LP: `h`'s basis follows the requests (warm re-solves); `ht` holds the
+        # baseline's optimal basis and factorisation untouched, for the price table's basis solves, and
+        # solves the minimum-work plan of a confirmation.
+        self.ht = highspy.Highs()
+        _configure(self.h)
+        _configure(self.ht)
+        self.ht.passModel(self.h.getLp())
+        self.hp: highspy.Highs | None = None  # the minimum-work planning LP, made at the first confirmation
+        self.objects = [self.h, self.ht]
+        self.bal_row = np.asarray([row.index for row in form.balance], dtype=np.int32)
+        self.inv_col = np.asarray([var.index for var in form.inv], dtype=np.int32)
+        self.d_col = np.asarray([form.deliver[b].index for b in range(self.nb)], dtype=np.int32)
+        self.cut_cols = np.asarray([c[0].index for c in form.cuts], dtype=np.int64)
+        self.move_cols = np.asarray([m[0].index for m in form.moves], dtype=np.int64)
+        self.rhs = np.zeros(self.nb)
+        self.short_ub = np.zeros(self.nb)
+        self.cut_lb = np.zeros(len(form.cuts))
+        self.cut_ub = np.full(len(form.cuts), HINF)
+        self.move_lb = np.zeros(len(form.moves))
+        self.move_ub = np.full(len(form.moves), HINF)
+        self.keep_rhs: dict[tuple[int, int, int], float] = {}  # live shelf-life rows (others are relaxed)
         self.baseline: np.ndarray | None = None
         self.table: tuple | bool | None = None  # tier 1: (duals, lowest rhs keeping the basis, values, basic)
         self.position_mark: tuple | None = None
         self.position_loaded = 0.0
+        self.offsets: dict[int, int] = {}
         self.build_ms = (time.perf_counter() - started) * 1000
 
     def b(self, item: int, facility: int, day: int) -> int:
-        return (self.ipos[item] * len(self.facilities) + self.fpos[facility]) * self.T + day
+        return self.form.b(item, facility, day)
+
+    def holds(self, item: int, facility: int) -> bool:
+        return item in self.ipos and facility in self.fpos
 
     # --- data -------------------------------------------------------------------------------------------
 
-    def position_apply(self, position: Position, mark: tuple) -> None:
-        """Set the balance rows' right-hand sides and the shortage bounds from stock and reservations."""
-        rhs = np.zeros(self.nb)
-        owed = np.zeros(self.nb)
-        for (fac, item, day), lb in position.supply.items():
-            if item in self.ipos and fac in self.fpos and day < self.T:
-                rhs[self.b(item, fac, day)] += lb
-        for (fac, item, day), lb in position.demand.items():
-            if item in self.ipos and fac in self.fpos and day < self.T:
-                b = self.b(item, fac, day)
-                rhs[b] -= lb
-                owed[b] += lb
-        # Scheduled outflows (negative supply) are commitments too: they may go short, at the same penalty.
-        short_ub = owed + np.maximum(0.0, -(rhs + owed))
+    def position_apply(self, position: Position, mark: tuple, offsets: dict[int, int] | None = None) -> None:
+        """Set right-hand sides and bounds from stock, reservations and committed work; add the shortfall
+        columns and shelf-life rows the position needs. Only what changed is pushed to HiGHS."""
+        self.form.offsets = self.offsets = dict(offsets or {})
+        data = position_data(self.form, position)
+        changed_any = False
+        rhs = np.asarray(data.rhs)
         changed = np.nonzero(rhs != self.rhs)[0]
         if len(changed):
-            for h in (self.h, self.ht):
-                h.changeRowsBounds(len(changed), changed.astype(np.int32), rhs[changed], rhs[changed])
+            rows = self.bal_row[changed]
+            for h in self.objects:
+                h.changeRowsBounds(len(rows), rows, rhs[changed], rhs[changed])
+            changed_any = True
+        self.rhs = rhs
+        short_ub = np.zeros(self.nb)
+        for b, ub in data.short_ub.items():
+            short_ub[b] = ub
         short_changed = np.nonzero(short_ub != self.short_ub)[0]
-        self._short_bounds(short_changed, short_ub)
-        self.rhs, self.short_ub = rhs, short_ub
-        if len(changed) or len(short_changed):
+        if len(short_changed):
+            self._short_bounds(short_changed, short_ub)
+            changed_any = True
+        self.short_ub = short_ub
+        for cols, old_lb, old_ub, lb, ub in (
+            (self.cut_cols, self.cut_lb, self.cut_ub, data.cut_lb, data.cut_ub),
+            (self.move_cols, self.move_lb, self.move_ub, data.move_lb, data.move_ub),
+        ):
+            new_lb = np.asarray(lb, dtype=float)
+            new_ub = np.asarray([_hb(v) for v in ub])
+            moved = np.nonzero((new_lb != old_lb) | (new_ub != old_ub))[0]
+            if len(moved):
+                idx = cols[moved].astype(np.int32)
+                for h in self.objects:
+                    h.changeColsBounds(len(idx), idx, new_lb[moved], new_ub[moved])
+                old_lb[:], old_ub[:] = new_lb, new_ub
+                changed_any = True
+        if data.keeps != self.keep_rhs:
+            self._keeps_apply(data.keeps)
+            changed_any = True
+        if changed_any:
             # Only a real change costs a new baseline and table; a periodic reload that finds none is cheap.
             self.baseline = None
             self.table = None
@@ -208,55 +149,127 @@ class AtpModel:
         self.position_loaded = time.monotonic()
 
     def demand_add(self, item: int, facility: int, day: int, lb: float) -> None:
-        """Add a commitment (used while allocating several lines together); undo with a negative lb."""
+        """Add a commitment (lines of one confirmation); undo with a negative lb."""
         b = self.b(item, facility, day)
         self.rhs[b] -= lb
         short_ub = self.short_ub.copy()
         short_ub[b] = max(0.0, short_ub[b] + lb)
-        for h in (self.h, self.ht):
-            h.changeRowBounds(b, self.rhs[b], self.rhs[b])
+        for h in self.objects:
+            h.changeRowBounds(int(self.bal_row[b]), self.rhs[b], self.rhs[b])
         self._short_bounds(np.array([b]), short_ub)
         self.short_ub = short_ub
         self.baseline = None
         self.table = None
 
+    def _add_cols(self, variables: list[pulp.LpVariable], entries: list[list[tuple[int, float]]]) -> None:
+        """Push new formulation columns (cost, bounds, [(row, coefficient)]) to every HiGHS object.
+
+        The planning object prices them by `plan_cost` (penalties stay penalties, everything else is free)."""
+        first = self.h.getNumCol()
+        costs = np.asarray([self.form.problem.objective.get(v, 0.0) for v in variables], dtype=float)
+        lower = np.asarray([v.lowBound or 0.0 for v in variables], dtype=float)
+        upper = np.asarray([_hb(v.upBound) for v in variables])
+        starts = np.cumsum([0] + [len(e) for e in entries[:-1]]).astype(np.int32)
+        index = np.asarray([r for e in entries for r, _ in e], dtype=np.int32)
+        value = np.asarray([c for e in entries for _, c in e], dtype=float)
+        for h in self.objects:
+            cost = np.where(costs >= P, P, 0.0) if h is self.hp else costs
+            h.addCols(len(variables), cost, lower, upper, len(index), starts, index, value)
+        for n, var in enumerate(variables):
+            var.index = first + n
+
+    def planner(self) -> highspy.Highs:
+        """The minimum-work LP (same rows and bounds, another objective): every lb cut or moved costs 1 (plus a
+        tie-break of a thousandth of its processing or freight cost), commitments keep their penalty, stock
+        has no value. Its solution is the work the commitments need, without the cutting that only creates
+        value; a confirmation's plan is read from it (atp.engine.orders)."""
+        if self.hp is None:
+            hp = highspy.Highs()
+            _configure(hp)
+            lp = self.h.getLp()
+            costs = np.asarray(lp.col_cost_, dtype=float)
+            plan = np.where(costs >= P, P, 0.0)
+            for cols in (self.cut_cols, self.move_cols):
+                plan[cols] = 1.0 + 1e-3 * costs[cols]
+            lp.col_cost_ = plan
+            hp.passModel(lp)
+            self.hp = hp
+            self.objects.append(hp)
+        return self.hp
+
     def _short_bounds(self, changed: np.ndarray, short_ub: np.ndarray) -> None:
-        """Give rows `changed` their shortfall bound, adding the column where a commitment is new."""
-        existing = [b for b in changed if b in self.short_col]
+        """Give rows `changed` their shortfall bound, adding the column where a commitment is new.
+
+        Shortfall columns exist only where a commitment does (never removed: unused ones sit at [0, 0]);
+        thousands of empty ones would slow every solve."""
+        existing = [int(b) for b in changed if int(b) in self.form.short]
         if existing:
-            cols = np.asarray([self.short_col[b] for b in existing], dtype=np.int32)
-            ub = short_ub[np.asarray(existing)]
-            for h in (self.h, self.ht):
-                h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), ub)
-        new = [int(b) for b in changed if b not in self.short_col and short_ub[b] > 0]
+            cols = np.asarray([self.form.short[b].index for b in existing], dtype=np.int32)
+            for h in self.objects:
+                h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), short_ub[np.asarray(existing)])
+        new = [int(b) for b in changed if int(b) not in self.form.short and short_ub[b] > 0]
         if new:
-            first = self.h.getNumCol()
-            n = len(new)
-            for h in (self.h, self.ht):
-                h.addCols(n, np.full(n, P), np.zeros(n), short_ub[np.asarray(new)], n,
-                          np.arange(n, dtype=np.int32), np.asarray(new, dtype=np.int32), np.full(n, -1.0))  # fmt: skip
-            for k, b in enumerate(new):
-                self.short_col[b] = first + k
+            variables = []
+            for b in new:
+                var = self.form.short_column(b)
+                var.upBound = float(short_ub[b])
+                variables.append(var)
+            self._add_cols(variables, [[(int(self.bal_row[b]), -1.0)] for b in new])
+
+    def _keeps_apply(self, wanted: dict[tuple[int, int, int], float]) -> None:
+        """Shelf-life rows: update right-hand sides, add the rows a new use-by date needs, relax the rest."""
+        form = self.form
+        for key in self.keep_rhs.keys() - wanted.keys():
+            row = form.keeps[key].index
+            writeoff, slack = form.keep_cols[key]
+            for h in self.objects:
+                h.changeRowBounds(row, -HINF, HINF)
+                h.changeColsBounds(2, np.asarray([writeoff.index, slack.index], dtype=np.int32), np.zeros(2),
+                                   np.zeros(2))  # fmt: skip
+        for key, rhs in wanted.items():
+            if key not in form.keeps:
+                row, (writeoff, slack) = form.keep_row(*key)
+                self._add_cols([writeoff, slack], [[(int(self.bal_row[self.b(key[0], key[1], key[2])]), 1.0)], []])
+                index = np.asarray([var.index for var in row.keys()], dtype=np.int32)
+                value = np.asarray(list(row.values()), dtype=float)
+                row.index = self.h.getNumRow()
+                for h in self.objects:
+                    h.addRows(1, np.asarray([-HINF]), np.asarray([rhs]), len(index), np.zeros(1, dtype=np.int32),
+                              index, value)  # fmt: skip
+            elif self.keep_rhs.get(key) != rhs:
+                writeoff, slack = form.keep_cols[key]
+                for h in self.objects:
+                    h.changeRowBounds(form.keeps[key].index, -HINF, rhs)
+                    h.changeColsBounds(2, np.asarray([writeoff.index, slack.index], dtype=np.int32), np.zeros(2),
+                                       np.full(2, HINF))  # fmt: skip
+        self.keep_rhs = dict(wanted)
+
+    def keep_rows(self, item: int, facility: int, day: int, until: int) -> list[int]:
+        """Live shelf-life rows a delivery on `day` that must keep until `until` has to respect."""
+        return [
+            self.form.keeps[k].index for k in self.keep_rhs if k[0] == item and k[1] == facility and day <= k[2] < until
+        ]
 
     # --- solving ----------------------------------------------------------------------------------------
 
-    def _run(self, time_limit_s: float) -> float:
+    def _run(self, time_limit_s: float, h: highspy.Highs | None = None) -> float:
+        h = h or self.h
         # HiGHS measures `time_limit` against the object's cumulative run clock, not this call: offset it.
-        self.h.setOptionValue("time_limit", self.h.getRunTime() + max(time_limit_s, 0.0))
+        h.setOptionValue("time_limit", h.getRunTime() + max(time_limit_s, 0.0))
         started = time.perf_counter()
-        self.h.run()
+        h.run()
         elapsed = (time.perf_counter() - started) * 1000
-        status = self.h.getModelStatus()
+        status = h.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
             timed_out = status == highspy.HighsModelStatus.kTimeLimit
             if not timed_out:
                 # Numerical trouble may leave a basis HiGHS cannot reuse; start the next solve cold. A time-out
                 # keeps its basis: the next solve continues from where this one stopped.
-                self.h.clearSolver()
-            raise SolverFailure(self.h.modelStatusToString(status), timed_out=timed_out)
+                h.clearSolver()
+            raise SolverFailure(h.modelStatusToString(status), timed_out=timed_out)
         if elapsed > time_limit_s * 1000:
-            # HiGHS checks its clock only between pivots (a presolved or one-pivot solve never looks at it);
-            # the limit is a promise to the caller, so a late answer counts as a time-out.
+            # HiGHS checks its clock only between pivots (a one-pivot solve never looks at it); the limit is a
+            # promise to the caller, so a late answer counts as a time-out.
             raise SolverFailure("Time limit reached", timed_out=True)
         return elapsed
 
@@ -279,8 +292,8 @@ class AtpModel:
                 if status == highspy.HighsStatus.kOk and ranging.valid:
                     solution = self.ht.getSolution()
                     self.table = (
-                        np.asarray(solution.row_dual)[: self.nb].copy(),
-                        np.asarray(ranging.row_bound_dn.value_)[: self.nb].copy(),
+                        np.asarray(solution.row_dual)[self.bal_row].copy(),
+                        np.asarray(ranging.row_bound_dn.value_)[self.bal_row].copy(),
                         np.asarray(solution.col_value),
                         np.asarray(self.ht.getBasicVariables()[1], dtype=np.int64),
                     )
@@ -307,43 +320,58 @@ class AtpModel:
         if not detail:  # a probe: the range alone proves the full quantity can be served at this price
             return Solve(quantity, marginal, [], (time.perf_counter() - started) * 1000, from_table=True)
         unit = np.zeros(self.ht.getNumRow())
-        unit[b] = 1.0
+        unit[self.bal_row[b]] = 1.0
         status, z = self.ht.getBasisSolve(unit)
         if status != highspy.HighsStatus.kOk:
             return None
         delta = np.zeros(len(base_values))
         structural = basic >= 0
         delta[basic[structural]] = -quantity * np.asarray(z)[structural]
-        delta[self.nb + b] += quantity
+        delta[self.d_col[b]] += quantity
         values = base_values + delta
         if values.min() < -1e-6:  # numerical guard: the range promised feasibility; never trust a bad step
             return None
-        sources = self._sources(item, values, base_values)
+        sources = self.sources(item, values, base_values)
         if abs(sum(src["lb"] for src in sources) - quantity) > 0.01:
             return None  # the step did not trace back to its sources cleanly: let the solve answer
         return Solve(quantity, marginal, sources, (time.perf_counter() - started) * 1000, from_table=True)
 
     def solve(
-        self, item: int, facility: int, day: int, quantity: float, time_limit_s: float, *, detail=True, price=True
+        self,
+        item: int,
+        facility: int,
+        day: int,
+        quantity: float,
+        time_limit_s: float,
+        *,
+        detail=True,
+        price=True,
+        keep_until: int | None = None,
     ) -> Solve:
         """Deliver up to `quantity` lb of `item` at `facility` on `day`: lb served, marginal cost, sources.
 
         `detail=False` skips the sources; `price=False` also skips the second solve that prices a partial
-        answer's last lb (its marginal is then None), for the many quick probes of a partial answer.
+        answer's last lb (its marginal is then None), for quick probes. `keep_until`: the customer needs stock
+        that keeps until that day (a temporary column that also enters the shelf-life rows it must respect).
         """
         b = self.b(item, facility, day)
-        col = self.nb + b
         elapsed = self.baseline_ensure(time_limit_s) if detail else 0.0
+        rows = self.keep_rows(item, facility, day, keep_until) if keep_until is not None else []
+        col, temporary = int(self.d_col[b]), False
+        if rows:
+            col, temporary = self.h.getNumCol(), True
+            index = np.asarray([self.bal_row[b], *rows], dtype=np.int32)
+            self.h.addCol(-M, 0.0, quantity, len(index), index, np.ones(len(index)))
         try:
             self.h.changeColBounds(col, 0.0, quantity)
             elapsed += self._run(time_limit_s)
             solution = self.h.getSolution()
-            served = max(0.0, min(quantity, solution.col_value[col]))
-            cost = self.h.getInfo().objective_function_value + M * solution.col_value[col]
+            values = np.asarray(solution.col_value)
+            served = max(0.0, min(quantity, values[col]))
+            cost = self.h.getInfo().objective_function_value + M * values[col]
             if served < 0.005:
                 return Solve(0.0, None, [], elapsed, cost)
-            marginal = -solution.row_dual[b]
-            values = np.asarray(solution.col_value) if detail else None
+            marginal = -solution.row_dual[self.bal_row[b]]
             if (served < quantity - 0.005 or abs(marginal) >= M / 10) and not price:
                 marginal = None
             elif served < quantity - 0.005 or abs(marginal) >= M / 10:
@@ -351,42 +379,50 @@ class AtpModel:
                 # last lb actually served instead (left derivative), with the delivery just below it.
                 self.h.changeColBounds(col, 0.0, served - min(1.0, served / 2))
                 elapsed += self._run(time_limit_s)
-                marginal = -self.h.getSolution().row_dual[b]
-            sources = self._sources(item, values) if detail else []
+                marginal = -self.h.getSolution().row_dual[self.bal_row[b]]
+            sources = self.sources(item, values[: len(self.baseline)] if detail else None) if detail else []
             return Solve(served, marginal, sources, elapsed, cost)
         finally:
             self.h.changeColBounds(col, 0.0, 0.0)
+            if temporary:
+                self.h.deleteCols(1, np.asarray([col], dtype=np.int32))
 
-    def _sources(self, item: int, values: np.ndarray, base: np.ndarray | None = None) -> list[dict]:
+    def sources(self, item: int, values: np.ndarray, base: np.ndarray | None = None) -> list[dict]:
         """Where the delivered lb come from: the change from the plan without the request, per facility.
 
         Only the columns that moved are visited (numpy picks them), so this stays cheap on large models.
         """
-        delta = values - (self.baseline if base is None else base)
+        base = self.baseline if base is None else base
+        delta = values - base[: len(values)]
         net = self.network
-        acc = {
-            fac: {"drawn": -delta[self.b(item, fac, self.T - 1)], "produced": 0.0, "consumed": 0.0, "cut": {},
-                  "transfers": {}}
-            for fac in self.facilities
-        }  # fmt: skip
+        form = self.form
+        acc = {}
+        for fac in self.facilities:
+            drawn = -delta[self.inv_col[self.b(item, fac, self.T - 1)]]
+            # Dated stock the request uses instead of throwing it away is drawn from stock too.
+            for (k_item, k_fac, _u), (writeoff, _slack) in form.keep_cols.items():
+                if k_item == item and k_fac == fac and writeoff.index < len(delta):
+                    drawn -= delta[writeoff.index]
+            acc[fac] = {"drawn": drawn, "produced": 0.0, "consumed": 0.0, "cut": {}, "transfers": {}}
         for k in np.nonzero(np.abs(delta[self.cut_cols]) >= EPS)[0]:
-            col, pattern, fac, _t = self.cuts[k]
+            var, pattern, fac, _t = form.cuts[k]
             here = acc[fac]
+            change = delta[self.cut_cols[k]]
             for out_item, yield_fraction in pattern.outputs:
                 if out_item == item:
-                    lb = delta[col] * float(yield_fraction)
+                    lb = change * float(yield_fraction)
                     here["produced"] += lb
                     entry = here["cut"].setdefault(
                         pattern.id,
                         {"pattern": pattern.code, "input_imps_code": net.items[pattern.input_id].imps_code,
                          "input_lb": 0.0, "output_lb": 0.0},
                     )  # fmt: skip
-                    entry["input_lb"] += delta[col]
+                    entry["input_lb"] += change
                     entry["output_lb"] += lb
             if pattern.input_id == item:
-                here["consumed"] += delta[col]
+                here["consumed"] += change
         for k in np.nonzero(delta[self.move_cols] >= EPS)[0]:
-            col, lane, move_item, _t = self.moves[k]
+            _var, lane, move_item, _t = form.moves[k]
             # The requested item is listed where it leaves; an input item where it arrives to be cut.
             fac = lane.from_id if move_item == item else lane.to_id
             entry = acc[fac]["transfers"].setdefault(
@@ -395,7 +431,7 @@ class AtpModel:
                  "imps_code": net.items[move_item].imps_code, "lb": 0.0,
                  "lead_time_days": lane.lead_time_days, "cost_per_lb": lane.cost_per_lb},
             )  # fmt: skip
-            entry["lb"] += delta[col]
+            entry["lb"] += delta[self.move_cols[k]]
         out = []
         for fac, here in acc.items():
             supply = here["drawn"] + here["produced"] - here["consumed"]
@@ -414,42 +450,28 @@ class AtpModel:
         out.sort(key=lambda e: -e["lb"])
         return out
 
+    def plan_rows(self, values: np.ndarray) -> list[dict]:
+        """The cuts, transfers and shortfalls of a solution, by day (LP runs, tests)."""
+        form, rows = self.form, []
+        for var, pattern, fac, t in form.cuts:
+            if values[var.index] >= 0.005:
+                rows.append({"kind": "cut", "day": t, "facility_id": self.fac_code[fac], "pattern": pattern.code,
+                             "imps_code": self.network.items[pattern.input_id].imps_code,
+                             "lb": values[var.index]})  # fmt: skip
+        for var, lane, item, t in form.moves:
+            if values[var.index] >= 0.005:
+                rows.append({"kind": "transfer", "day": t, "facility_id": self.fac_code[lane.from_id],
+                             "to_facility_id": self.fac_code[lane.to_id],
+                             "imps_code": self.network.items[item].imps_code, "lb": values[var.index]})  # fmt: skip
+        for b, var in form.short.items():
+            if var.index < len(values) and values[var.index] >= 0.005:
+                item, fac, t = form.unb(b)
+                rows.append({"kind": "shortfall", "day": t, "facility_id": self.fac_code[fac],
+                             "imps_code": self.network.items[item].imps_code, "lb": values[var.index]})  # fmt: skip
+        return rows
+
     def plan(self, time_limit_s: float) -> tuple[float, list[dict]]:
-        """The plan without any request (LP runs): objective and the cuts and transfers it makes."""
+        """The plan without any request: objective and the cuts and transfers it makes."""
         self.baseline = None
         self.baseline_ensure(time_limit_s)
-        values = self.baseline
-        objective = float(self.h.getInfo().objective_function_value)
-        rows = []
-        for col, pattern, fac, t in self.cuts:
-            if values[col] >= 0.005:
-                rows.append(
-                    {
-                        "kind": "cut",
-                        "day": t,
-                        "facility_id": self.fac_code[fac],
-                        "pattern": pattern.code,
-                        "imps_code": self.network.items[pattern.input_id].imps_code,
-                        "lb": values[col],
-                    }
-                )
-        for col, lane, item, t in self.moves:
-            if values[col] >= 0.005:
-                rows.append(
-                    {
-                        "kind": "transfer",
-                        "day": t,
-                        "facility_id": self.fac_code[lane.from_id],
-                        "to_facility_id": self.fac_code[lane.to_id],
-                        "imps_code": self.network.items[item].imps_code,
-                        "lb": values[col],
-                    }
-                )
-        for b in range(self.nb):
-            short = values[self.short_col[b]] if b in self.short_col else 0.0
-            if short >= 0.005:
-                ii, rest = divmod(b, len(self.facilities) * self.T)
-                fi, t = divmod(rest, self.T)
-                rows.append({"kind": "shortfall", "day": t, "facility_id": self.fac_code[self.facilities[fi]],
-                             "imps_code": self.network.items[self.items[ii]].imps_code, "lb": short})  # fmt: skip
-        return objective, rows
+        return float(self.h.getInfo().objective_function_value), self.plan_rows(self.baseline)

@@ -125,7 +125,7 @@ def test_dual_equals_a_one_lb_finite_difference(net, primal):
     net.lane(primal["b"], primal["a"], lead=1, cost="2.00")
     a, x = primal["a"], primal["x"]
     with cache.session() as session:
-        model = session.model(x.id)
+        model = session.model(x.id, a.id)
         costs = {}
         for q in (999, 1000, 1001, 1499, 1500, 1501):
             solve = model.solve(x.id, a.id, 2, float(q), 1.0, detail=False)
@@ -171,7 +171,7 @@ def test_commitments_already_short_still_answer_and_the_plan_shows_the_shortfall
     answer = check(net, a, x, 50, 1)
     assert answer.result == "infeasible"  # the request never takes stock owed to a confirmed line
     with cache.session() as session:
-        _, rows = session.model(x.id).plan(1.0)
+        _, rows = session.model(x.id, a.id).plan(1.0)
     (short,) = [r for r in rows if r["kind"] == "shortfall"]
     assert short["lb"] == pytest.approx(200) and short["day"] == 2 and short["facility_id"] == a.code
 
@@ -184,7 +184,7 @@ def test_price_table_answers_match_the_warm_solve(net, primal):
     a, b, x = primal["a"], primal["b"], primal["x"]
     looked_up = 0
     with cache.session() as session:
-        model = session.model(x.id)
+        model = session.model(x.id, a.id)
         for fac, day, lb in [(a, 2, 300), (a, 5, 700), (b, 0, 4000), (b, 3, 2000), (a, 2, 900), (a, 2, 2500)]:
             table = model.lookup(x.id, fac.id, day, float(lb))
             solved = model.solve(x.id, fac.id, day, float(lb), 1.0)
@@ -229,18 +229,19 @@ def test_earliest_full_date_far_away_and_never(net):
     assert never.result == "partial" and never.earliest_date_full is None
 
 
-def test_idle_preparation_builds_every_family_once(net):
+def test_idle_preparation_builds_every_model_once(net):
     from django.db import connection
 
-    a = net.facility()
-    x, y = net.item(price="8.00"), net.item(price="9.00")
+    a, b = net.facility(), net.facility()  # no lane between them: two LPs
+    x = net.item(price="8.00")
     net.stock(a, x, 10)
-    net.stock(a, y, 10)
+    net.stock(b, x, 10)
     check(net, a, x, 5, 1)
     state = cache._SILOS[connection.schema_name]
-    assert frozenset({y.id}) not in state.models
+    other = state.component_of[(x.id, b.id)].key
+    assert other not in state.models
     prepared = 0
     while cache.prepare_next(budget=1):
         prepared += 1
-    assert prepared >= 1 and frozenset({y.id}) in cache._SILOS[connection.schema_name].models
+    assert prepared >= 1 and other in cache._SILOS[connection.schema_name].models
     assert cache.prepare_next(budget=1) == 0  # nothing left: the next checks find every model ready

@@ -45,8 +45,11 @@ def _lookup(request: HttpRequest) -> AuthResult:
     header = authentication.get_authorization_header(request).decode("latin-1")
     if not header:
         return AuthResult()
-    parts = header.split()
-    if parts[0].lower() != KEYWORD.lower():
+    # Split on the ASCII space and tab of HTTP only: str.split() would also split on (and drop) \xa0 or \x85,
+    # leaving nothing to read for a header that is only such a byte.
+    parts = header.replace("\t", " ").split(" ")
+    parts = [p for p in parts if p]
+    if not parts or parts[0].lower() != KEYWORD.lower():
         return AuthResult(error=exceptions.AuthenticationFailed("Authorization header must use the Bearer scheme."))
     if len(parts) != 2:
         return AuthResult(

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -99,7 +99,7 @@ def error_body(status_code: int, code: str, detail: str, errors: list | None = N
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, DomainError | ProtectedError | IntegrityError):
+    if isinstance(exc, DomainError | ProtectedError | IntegrityError | DataError | OperationalError | InterfaceError):
         set_rollback()
     if isinstance(exc, DomainError):
         errors = [{"field": exc.field, "code": exc.code, "message": exc.detail}] if exc.field else None
@@ -119,6 +119,19 @@ def exception_handler(exc, context):
         logger.info("integrity error turned into 409: %s", exc)
         return Response(
             error_body(409, "conflict", "The change conflicts with existing data; retry or re-read."), status=409
+        )
+    if isinstance(exc, DataError):
+        # A value the database refused that validation let through (a bug to fix where it is found): still the
+        # client's input, so 400 rather than 500; logged so that it is found.
+        logger.warning("database refused a value (DataError turned into 400): %s", exc)
+        return Response(error_body(400, "invalid", "A value is out of range or not accepted; check the input."), 400)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database went away or cancelled the statement: transient, say so and ask for a retry.
+        logger.warning("database unavailable (turned into 503): %s: %s", type(exc).__name__, exc)
+        return Response(
+            error_body(503, "unavailable", "The database is unavailable; retry shortly."),
+            status=503,
+            headers={"Retry-After": "5"},
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or None)

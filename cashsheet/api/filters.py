@@ -1,10 +1,31 @@
 """Search, ordering and the filters every resource shares (updated_since for incremental sync)."""
 
 import datetime as dt
+import re
 
 import django_filters
 from django import forms
 from rest_framework import filters
+
+_ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
+MAX_ID = 2**63 - 1  # PostgreSQL bigint
+
+
+def parse_whole_number(raw) -> int | None:
+    """`raw` as a non-negative integer if it is only ASCII digits, else None.
+
+    str.isdigit() accepts "²" and other Unicode digits that int() refuses (a ValueError, i.e. a 500), and
+    int() accepts Arabic-Indic digits nobody types in a URL: query parameters take 0-9 only.
+    """
+    if not isinstance(raw, str) or not _ASCII_DIGITS.fullmatch(raw.strip()):
+        return None
+    return int(raw.strip())
+
+
+def parse_id(raw) -> int | None:
+    """`raw` as a record id (ASCII digits within bigint range), else None: a code, or no such record."""
+    value = parse_whole_number(raw)
+    return value if value is not None and 0 < value <= MAX_ID else None
 
 
 class SearchFilter(filters.SearchFilter):

@@ -1,34 +1,165 @@
-"""Request plumbing that runs before DRF: silo routing by host, and headers on every API response."""
+"""Request plumbing that runs before DRF: input guards, silo routing by host, and API response headers."""
 
+from __future__ import annotations
+
+import threading
 import time
+from collections import OrderedDict
+from http import HTTPStatus
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.http.request import split_domain_port
+from django.middleware.common import CommonMiddleware as DjangoCommonMiddleware
 from django_tenants.middleware.main import TenantMainMiddleware
-from django_tenants.utils import get_tenant_domain_model
+from django_tenants.utils import get_tenant_domain_model, remove_www
 
 from cashsheet.api.exceptions import error_body
+
+API_PREFIX = "/api/"
+# What the shared handlers say for the statuses Django itself may answer (cashsheet.api.views).
+_ERROR_TEXT = {
+    404: ("not_found", "Not found. Check the host (your silo's subdomain) and the path."),
+    500: ("server_error", "Internal error; it has been logged. Retry, or contact support."),
+}
+
+
+def json_error(status: int, code: str, detail: str, **extra) -> JsonResponse:
+    return JsonResponse(error_body(status, code, detail, **extra), status=status)
+
+
+def _is_json(response) -> bool:
+    return response.get("Content-Type", "").split(";")[0].strip() in ("application/json", "application/problem+json")
+
+
+class ApiGuardMiddleware:
+    """Before anything else under /api/: refuse input no layer below may see, and keep every error JSON.
+
+    - A NUL anywhere in the path or the query string is 400 naming the parameter: PostgreSQL text cannot
+      hold one, so any filter that passed it on would fail in the database (a 500).
+    - A URL longer than CASHSHEET_MAX_URL_BYTES is 414; more than CASHSHEET_MAX_HEADERS header fields, or one
+      longer than CASHSHEET_MAX_HEADER_BYTES, is 431. gunicorn's own limits (gunicorn.conf.py) are set above
+      these, so that Django, not gunicorn's HTML page, answers.
+    - Any 4xx/5xx under /api/ that is not JSON (Django's DEBUG 404 and 500 pages, a CSRF refusal) is replaced
+      by the shared JSON error shape with the same status.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        refusal = self._refusal(request)
+        response = refusal or self.get_response(request)
+        if response.status_code >= 400 and not _is_json(response) and not getattr(response, "streaming", False):
+            status = response.status_code
+            code, detail = _ERROR_TEXT.get(status, ("error", _phrase(status)))
+            replaced = json_error(status, code, detail)
+            for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+                if header in response:
+                    replaced[header] = response[header]
+            response = replaced
+        return response
+
+    def _refusal(self, request) -> JsonResponse | None:
+        query = request.META.get("QUERY_STRING", "")
+        if len(request.path.encode()) + len(query) > settings.CASHSHEET_MAX_URL_BYTES:
+            return json_error(414, "uri_too_long", f"The URL is longer than {settings.CASHSHEET_MAX_URL_BYTES} bytes.")
+        headers = [k for k in request.META if k.startswith("HTTP_") or k in ("CONTENT_TYPE", "CONTENT_LENGTH")]
+        if len(headers) > settings.CASHSHEET_MAX_HEADERS:
+            return json_error(
+                431, "headers_too_large", f"More than {settings.CASHSHEET_MAX_HEADERS} request header fields."
+            )
+        limit = settings.CASHSHEET_MAX_HEADER_BYTES
+        for key in headers:
+            if len(str(request.META[key])) > limit:
+                name = key.removeprefix("HTTP_").replace("_", "-").title()
+                return json_error(431, "headers_too_large", f"The {name} header is longer than {limit} bytes.")
+        if "\x00" in request.path:
+            return _nul_refusal("path", "The path contains a NUL character.")
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                return _nul_refusal(key.replace("\x00", "\\x00"), "Contains a NUL character, which no field allows.")
+        return None
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase + "."
+    except ValueError:
+        return "Request failed."
+
+
+def _nul_refusal(field: str, message: str) -> JsonResponse:
+    errors = [{"field": field, "code": "null_characters_not_allowed", "message": message}]
+    return JsonResponse(error_body(400, "invalid", f"Invalid input: {field}.", errors), status=400)
+
+
+class _SiloCache:
+    """host → silo (or None for a host that is no silo's), bounded: least recently used entries go first
+    once `max_size` is reached, and every entry expires `ttl` seconds after it was read from the database,
+    so a renamed or dropped silo is seen within that time and random Host headers cannot grow memory."""
+
+    def __init__(self):
+        self._entries: OrderedDict[str, tuple[float, object | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, host: str) -> tuple[bool, object | None]:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._entries.get(host)
+            if hit is None:
+                return False, None
+            if now - hit[0] >= settings.CASHSHEET_SILO_CACHE_SECONDS:
+                del self._entries[host]
+                return False, None
+            self._entries.move_to_end(host)
+            return True, hit[1]
+
+    def put(self, host: str, silo) -> None:
+        with self._lock:
+            self._entries[host] = (time.monotonic(), silo)
+            self._entries.move_to_end(host)
+            while len(self._entries) > settings.CASHSHEET_SILO_CACHE_SIZE:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def normalise_host(host: str) -> str:
+    """How silo hosts compare: lowercase, no port, no trailing dot, no leading www."""
+    domain, _ = split_domain_port(host)
+    return remove_www(domain)
 
 
 class SiloMiddleware(TenantMainMiddleware):
     """django-tenants' host routing, with the host → silo lookup cached briefly in process memory.
 
-    Without the cache every request costs a domain query plus a `SET search_path`; silos change
-    rarely, and a deleted silo's host stops resolving within CASHSHEET_SILO_CACHE_SECONDS. With
+    Without the cache every request costs a domain query plus a `SET search_path`; silos change rarely.
+    The cache is an LRU of CASHSHEET_SILO_CACHE_SIZE hosts with a CASHSHEET_SILO_CACHE_SECONDS TTL. With
     TENANT_LIMIT_SET_CALLS the search_path is only re-issued when the connection's silo changes
-    (django-tenants forgets it on rollback and on close, so it is never trusted stale).
+    (django-tenants forgets it on rollback and on close, so it is never trusted stale). Hosts are matched
+    case-insensitively and with or without the trailing dot of a fully qualified name.
     """
 
-    _cache: dict[str, tuple[float, object | None]] = {}
+    cache = _SiloCache()
+
+    @staticmethod
+    def hostname_from_request(request):
+        return normalise_host(request.get_host())
 
     def _lookup(self, hostname: str):
-        ttl = settings.CASHSHEET_SILO_CACHE_SECONDS
-        now = time.monotonic()
-        hit = self._cache.get(hostname)
-        if hit is not None and now - hit[0] < ttl:
-            return hit[1]
+        found, tenant = self.cache.get(hostname)
+        if found:
+            return tenant
         connection.set_schema_to_public()
         domain_model = get_tenant_domain_model()
         try:
@@ -37,15 +168,22 @@ class SiloMiddleware(TenantMainMiddleware):
             tenant = None
         if tenant is not None and tenant.is_template:
             tenant = None
-        self._cache[hostname] = (now, tenant)
+        self.cache.put(hostname, tenant)
         return tenant
 
     def process_request(self, request):
         try:
             hostname = self.hostname_from_request(request)
         except DisallowedHost:
-            return JsonResponse(error_body(400, "bad_host", "This host is not served here."), status=400)
-        tenant = self._lookup(hostname)
+            return json_error(400, "bad_host", "This host is not served here.")
+        try:
+            tenant = self._lookup(hostname)
+        except DatabaseError:
+            # The database is down or failing: say so (503, retry) rather than a 500.
+            connection.close()
+            response = json_error(503, "unavailable", "The database is unavailable; retry shortly.")
+            response["Retry-After"] = "5"
+            return response
         if tenant is None:
             connection.set_schema_to_public()
             return self.no_tenant_found(request, hostname)
@@ -58,7 +196,25 @@ class SiloMiddleware(TenantMainMiddleware):
 
     @classmethod
     def forget(cls) -> None:
-        cls._cache.clear()
+        cls.cache.clear()
+
+
+class CommonMiddleware(DjangoCommonMiddleware):
+    """Django's, except that a write to an API path without its trailing slash is a JSON 404 saying so:
+    Django would redirect it with 301 (clients re-send a POST as a GET) or, under DEBUG, fail with a 500."""
+
+    def process_response(self, request, response):
+        if (
+            response.status_code == 404
+            and request.path.startswith(API_PREFIX)
+            and request.method not in ("GET", "HEAD", "OPTIONS")
+            and self.should_redirect_with_slash(request)
+        ):
+            suggestion = request.path + "/"
+            return json_error(
+                404, "not_found", f"Not found. API paths end with a slash: {suggestion}", suggestion=suggestion
+            )
+        return super().process_response(request, response)
 
 
 class ApiResponseHeadersMiddleware:

@@ -1,6 +1,5 @@
-"""Views the whole API shares: JSON error handlers, health checks, the API root."""
+"""Views the whole API shares: JSON error handlers and the API root (health probes: cashsheet.api.health)."""
 
-from django.db import connection
 from django.http import JsonResponse
 from rest_framework import status
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
@@ -27,43 +26,6 @@ def handler404(request, exception=None):
 
 def handler500(request):
     return _json_error(500, "server_error", "Internal error; it has been logged. Retry, or contact support.")
-
-
-_probe = None
-
-
-def _redis_probe():
-    """One client per process, short timeouts: a probe must answer fast even when Redis is gone."""
-    global _probe
-    if _probe is None:
-        import redis
-        from django.conf import settings
-
-        _probe = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-    return _probe
-
-
-def healthz(request):
-    """The process is up. No database, no Redis: a load balancer's liveness probe."""
-    return JsonResponse({"status": "ok"})
-
-
-def readyz(request):
-    """Database and Redis reachable: a readiness probe."""
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means not ready
-        checks["database"] = f"error: {exc.__class__.__name__}"
-    try:
-        _redis_probe().ping()
-        checks["redis"] = "ok"
-    except Exception as exc:  # noqa: BLE001
-        checks["redis"] = f"error: {exc.__class__.__name__}"
-    ready = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
 
 
 @api_view(["GET"])

@@ -72,8 +72,7 @@ class ResourceViewSet(ReadOnlyResourceViewSet):
 
     def create(self, request, *args, **kwargs):
         data = self.validated(self.create_serializer_class or self.get_serializer_class(), data=request.data)
-        render = REREAD if self.created_serializer_class is None else self.render_with(self.created_serializer_class)
-        return self.write(lambda: self.create_service(data), status=self.created_status, render=render)
+        return self.write(lambda: self.create_service(data), status=self.created_status, render=self.render_created)
 
     def partial_update(self, request, *args, **kwargs):
         instance = self.get_object()
@@ -91,6 +90,17 @@ class ResourceViewSet(ReadOnlyResourceViewSet):
         serializer = serializer_class(*args, context=self.get_serializer_context(), **kwargs)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
+
+    def render_created(self, result) -> Any:
+        """The POST answer: the new row re-read as GET renders it, or `created_serializer_class`'s rendering
+        of what the service returned (a secret shown once is not in the database to re-read)."""
+        if self.created_serializer_class is not None:
+            return self.created_serializer_class(result, context=self.get_serializer_context()).data
+        return self.render_reread(result)
+
+    def render_reread(self, instance) -> Any:
+        """`instance` re-read through get_queryset() (the selector's joins) and rendered by get_serializer()."""
+        return self.get_serializer(self.get_queryset().get(pk=instance.pk)).data
 
     def render_with(self, serializer_class) -> Callable[[Any], Any]:
         """A `write(render=...)` rendering the service's result itself with `serializer_class` (no re-read)."""
@@ -110,10 +120,8 @@ class ResourceViewSet(ReadOnlyResourceViewSet):
         """
         with transaction.atomic(durable=True):
             result = service()
-            if render is REREAD:
-                data = self.get_serializer(self.get_queryset().get(pk=result.pk)).data
-            else:
-                data = None if render is None else render(result)
+            render = self.render_reread if render is REREAD else render
+            data = None if render is None else render(result)
             response = Response(data, status=status)
             self._outcome_store(response)
         return response

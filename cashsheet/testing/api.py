@@ -50,4 +50,5 @@ def assert_renders_as_serializer(serializer_class, instance, payload: dict) -> N
     from rest_framework.renderers import JSONRenderer
 
     native = serializers.ModelSerializer.to_representation(serializer_class(), instance)
-    assert JSONRenderer().render(payload).decode() == JSONRenderer().render(native).decode()
+    ours, theirs = JSONRenderer().render(payload).decode(), JSONRenderer().render(native).decode()
+    assert ours == theirs, (payload, dict(native))

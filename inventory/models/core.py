@@ -11,17 +11,30 @@ from django.db import models
 from django.db.models.functions import Upper
 
 from cashsheet.api.fields import MoneyField, UnitPriceField, WeightField
+from cashsheet.timezones import validate_timezone
 
 
 class Facility(models.Model):
-    """A plant or cold store. `code` is the `facility_id` that ATP requests carry."""
+    """A plant or cold store. `code` is the `facility_id` that ATP requests carry.
+
+    Cutting capacity is per process class and day, in lb of input: breaking (carcass to primals) and
+    fabrication (primals to subprimals) run on separate lines. `timezone` defines the facility's "today":
+    a delivery date is in the past when it is before the facility's local date.
+    """
 
     code = models.CharField(max_length=20, help_text="Uppercase, unique, e.g. BLYTHE.")
     name = models.CharField(max_length=200)
     address = models.JSONField(default=dict, blank=True)
-    timezone = models.CharField(max_length=64, default="America/Chicago")
+    timezone = models.CharField(
+        max_length=64, default="America/Chicago", validators=[validate_timezone], help_text="IANA time zone."
+    )
     can_break = models.BooleanField(default=False, help_text="Can break carcasses and primals.")
-    daily_capacity_lb = WeightField(default=Decimal("0.00"), help_text="Processing capacity, lb of input per day.")
+    breaking_capacity_lb = WeightField(
+        default=Decimal("0.00"), help_text="Breaking capacity (carcass to primals), lb of input per day."
+    )
+    fabrication_capacity_lb = WeightField(
+        default=Decimal("0.00"), help_text="Fabrication capacity (primals to subprimals), lb of input per day."
+    )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -40,12 +53,18 @@ class Facility(models.Model):
                 name="%(app_label)s_%(class)s_code_uppercase",
             ),
             models.CheckConstraint(
-                condition=models.Q(daily_capacity_lb__gte=0), name="%(app_label)s_%(class)s_capacity_nonnegative"
+                condition=models.Q(breaking_capacity_lb__gte=0) & models.Q(fabrication_capacity_lb__gte=0),
+                name="%(app_label)s_%(class)s_capacity_nonnegative",
             ),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def daily_capacity_lb(self) -> Decimal:
+        """Both process classes together (read-only; the two capacities are what the ATP uses)."""
+        return self.breaking_capacity_lb + self.fabrication_capacity_lb
 
 
 class Species(models.TextChoices):
@@ -74,6 +93,13 @@ class Item(models.Model):
     unit = models.CharField(max_length=4, default="lb", editable=False)
     list_price_per_lb = UnitPriceField(default=Decimal("0.0000"))
     standard_cost_per_lb = UnitPriceField(default=Decimal("0.0000"))
+    # Defaults here are a vacuum-packed subprimal's; item_create picks the item's category's instead.
+    shelf_life_days = models.PositiveSmallIntegerField(
+        default=40, help_text="Chilled shelf life: a lot's use-by is its pack date + this many days (unless given)."
+    )
+    frozen_shelf_life_days = models.PositiveSmallIntegerField(
+        default=365, help_text="Shelf life of a frozen lot, in days."
+    )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -91,6 +117,10 @@ class Item(models.Model):
                 name="%(app_label)s_%(class)s_prices_nonnegative",
             ),
             models.CheckConstraint(condition=models.Q(unit="lb"), name="%(app_label)s_%(class)s_unit_lb"),
+            models.CheckConstraint(
+                condition=models.Q(shelf_life_days__gt=0) & models.Q(frozen_shelf_life_days__gt=0),
+                name="%(app_label)s_%(class)s_shelf_life_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -121,15 +151,35 @@ class TransferLane(models.Model):
         ]
 
 
+class Process(models.TextChoices):
+    BREAKING = "breaking"  # carcass (or side) to primals: needs the chill day before the primals can be cut
+    FABRICATION = "fabrication"  # primals to subprimals and trim
+
+
+# Outputs are available this many days after the cut unless the pattern says otherwise: a broken carcass
+# chills for a day before its primals can be fabricated or shipped; fabricated product is boxed the same day.
+DEFAULT_LEAD_TIME_DAYS = {Process.BREAKING: 1, Process.FABRICATION: 0}
+
+
 class CuttingPattern(models.Model):
     """How one input item is broken into outputs (joint products) at the facilities that may run it.
 
-    Output yields are fractions of input lb, each > 0, summing to ≤ 1; the remainder is shrink.
+    Output yields are fractions of input lb, each > 0, summing to ≤ 1; the remainder is shrink. The pattern
+    runs on its process class's capacity; its outputs are available `lead_time_days` after the cut.
     """
 
     code = models.CharField(max_length=40, help_text="e.g. 103-TO-112A")
     name = models.CharField(max_length=200, blank=True, default="")
     input_item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="patterns_in")
+    process = models.CharField(
+        max_length=12,
+        choices=Process.choices,
+        default=Process.FABRICATION,
+        help_text="breaking (carcass to primals) or fabrication (primals to subprimals).",
+    )
+    lead_time_days = models.PositiveSmallIntegerField(
+        default=0, help_text="Days after the cut before the outputs are available (breaking: 1, the chill day)."
+    )
     processing_cost_per_lb = UnitPriceField(default=Decimal("0.0000"), help_text="Per lb of input.")
     facilities = models.ManyToManyField(Facility, related_name="cutting_patterns", blank=True)
     active = models.BooleanField(default=True)
@@ -142,6 +192,12 @@ class CuttingPattern(models.Model):
             models.UniqueConstraint(Upper("code"), name="%(app_label)s_%(class)s_code_unique"),
             models.CheckConstraint(
                 condition=models.Q(processing_cost_per_lb__gte=0), name="%(app_label)s_%(class)s_cost_nonnegative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(process__in=Process.values), name="%(app_label)s_%(class)s_process"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lead_time_days__lte=30), name="%(app_label)s_%(class)s_lead_time_range"
             ),
         ]
 
@@ -178,7 +234,10 @@ OUTBOUND_KINDS = frozenset({MovementKind.SHIPMENT, MovementKind.PRODUCTION_INPUT
 
 
 class StockMovement(models.Model):
-    """One immutable change of stock. A correction is a new movement, never an edit."""
+    """One immutable change of stock of one lot. A correction is a new movement, never an edit.
+
+    A shipment over three lots is three movements; Σ of a pair's movements = its StockBalance.
+    """
 
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="movements")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="movements")
@@ -186,7 +245,7 @@ class StockMovement(models.Model):
     direction = models.SmallIntegerField(help_text="+1 into stock, -1 out of stock.")
     quantity_lb = WeightField(help_text="Always positive; `direction` gives the sign.")
     effective_date = models.DateField(db_index=True)
-    lot_code = models.CharField(max_length=60, blank=True, default="", db_index=True)
+    lot = models.ForeignKey("inventory.Lot", on_delete=models.PROTECT, related_name="movements")
     unit_cost_per_lb = UnitPriceField(null=True, blank=True)
     value = MoneyField(default=Decimal("0.00"), help_text="Signed inventory value moved, at cost.")
     memo = models.CharField(max_length=500, blank=True, default="")
@@ -280,6 +339,9 @@ class Reservation(models.Model):
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="reservations")
     delivery_date = models.DateField()
     quantity_lb = WeightField()
+    min_use_by_date = models.DateField(
+        null=True, blank=True, help_text="The customer's minimum shelf life: stock must keep until this date."
+    )
     source_type = models.CharField(max_length=40, default="sales_order_line")
     source_id = models.BigIntegerField()
     released_at = models.DateTimeField(null=True, blank=True)

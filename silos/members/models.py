@@ -23,6 +23,11 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The token whose request created this one (None: made in the UI or by a command). A token never
+    # outlives its issuer: its expiry is capped at the issuer's, and revoking the issuer revokes it.
+    issued_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="issued", editable=False
+    )
     # Platform administration may give one token its own limits (set_rate_limit --token-prefix);
     # null means the silo's plan (or the defaults) applies.
     rate_limit_per_minute = models.PositiveIntegerField(null=True, blank=True)

@@ -1,11 +1,18 @@
 from rest_framework import serializers
 
+from cashsheet.api.serializers import StrictFieldsMixin
 from silos.members.models import ApiToken
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="user.username", read_only=True)
     active = serializers.BooleanField(source="is_active", read_only=True)
+    issued_by = serializers.CharField(
+        source="issued_by.prefix",
+        read_only=True,
+        allow_null=True,
+        help_text="Prefix of the token whose request created this one; it cannot outlive that token.",
+    )
 
     class Meta:
         model = ApiToken
@@ -20,13 +27,20 @@ class ApiTokenSerializer(serializers.ModelSerializer):
             "last_used_at",
             "expires_at",
             "revoked_at",
+            "issued_by",
         ]
         read_only_fields = fields
 
 
-class ApiTokenCreateSerializer(serializers.Serializer):
+class ApiTokenCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+    """Unknown fields (`user`, `digest`, `prefix`, ...) are refused (400), like every other resource."""
+
     name = serializers.CharField(max_length=100)
-    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    expires_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="Defaults to (and may not be later than) the expiry of the token making the request.",
+    )
 
 
 class ApiTokenCreatedSerializer(ApiTokenSerializer):

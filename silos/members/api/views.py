@@ -19,7 +19,9 @@ from silos.members.api.serializers import ApiTokenCreatedSerializer, ApiTokenCre
         tags=["tokens"],
         request=ApiTokenCreateSerializer,
         responses={201: ApiTokenCreatedSerializer},
-        description="The response's `token` is the secret, shown this once.",
+        description="The response's `token` is the secret, shown this once. The new token cannot outlive the "
+        "token making the request: its `expires_at` defaults to, and may not be later than, that token's; "
+        "revoking that token revokes this one.",
     ),
     destroy=extend_schema(summary="Revoke an API token", tags=["tokens"], responses={204: None}),
     revoke=extend_schema(
@@ -42,7 +44,7 @@ class ApiTokenViewSet(ResourceViewSet):
         return selectors.token_list(user=self.request.user)
 
     def create_service(self, data):
-        token, raw = services.token_create(user=self.request.user, **data)
+        token, raw = services.token_create(user=self.request.user, issued_by=self.request.auth, **data)
         token.token = raw  # rendered once by ApiTokenCreatedSerializer
         return token
 

@@ -26,7 +26,10 @@ def tokens(request):
 @require_POST
 def token_create(request):
     try:
-        _, raw = services.token_create(user=request.user, name=request.POST.get("name", ""))
+        # A token cannot outlive the session that makes it (issue 15): it expires with the session at the latest.
+        _, raw = services.token_create(
+            user=request.user, name=request.POST.get("name", ""), not_after=request.session.get_expiry_date()
+        )
     except DomainError as exc:
         messages.error(request, exc.detail)
         return redirect("ui-tokens")
