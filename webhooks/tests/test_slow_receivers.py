@@ -112,7 +112,7 @@ def test_tls_handshake_that_never_finishes_is_cut_at_the_deadline():
 
 
 def test_slow_receivers_in_one_silo_do_not_delay_another_silos_delivery(
-    committed, allow_private, drip, receiver, make_worker, purge_queue
+    committed, allow_private, drip, receiver, make_worker
 ):
     # One worker process; small caps so that the test shows them: 2 per endpoint, 6 per silo.
     worker = make_worker(
