@@ -89,6 +89,9 @@ def populate(s: dict) -> None:
         CuttingPatternOutput,
         Facility,
         Item,
+        Lot,
+        LotBalance,
+        LotDay,
         Reservation,
         StockBalance,
         StockDay,
@@ -120,6 +123,20 @@ def populate(s: dict) -> None:
             balances.append(StockBalance(facility=facs[f], item=items[i], on_hand_lb=lb))
     StockDay.objects.bulk_create(days)
     StockBalance.objects.bulk_create(balances)
+    # Every pound is in a lot: one per pair that keeps (the ATP reads stock by use-by through the lots).
+    pairs = sorted({(d.facility_id, d.item_id) for d in days})
+    lots = Lot.objects.bulk_create(
+        [Lot(facility_id=f, item_id=i, code=f"BENCH-{f}", origin="opening", pack_date=today) for f, i in pairs]
+    )
+    lot_of = {(lot.facility_id, lot.item_id): lot for lot in lots}
+    LotDay.objects.bulk_create(
+        [LotDay(lot=lot_of[(d.facility_id, d.item_id)], facility_id=d.facility_id, date=d.date,
+                closing_lb=d.closing_lb) for d in days]
+    )  # fmt: skip
+    LotBalance.objects.bulk_create(
+        [LotBalance(lot=lot_of[(b.facility_id, b.item_id)], facility_id=b.facility_id, on_hand_lb=b.on_hand_lb)
+         for b in balances]
+    )  # fmt: skip
     Reservation.objects.bulk_create(
         [Reservation(facility=facs[f], delivery_facility=facs[f], item=items[i],
                      delivery_date=today + dt.timedelta(days=d), quantity_lb=lb, source_id=n + 1)

@@ -32,7 +32,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from inventory import selectors, services  # noqa: E402
-from inventory.models import Facility, Item, StockDay, StockMovement  # noqa: E402
+from inventory.models import Facility, Item, Lot, StockDay, StockMovement  # noqa: E402
 from inventory.services.rebuild import stock_rebuild  # noqa: E402
 
 SLUG = "benchinv"
@@ -60,6 +60,7 @@ def silo_ready():
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE inventory_stockmovement, inventory_stockday, inventory_stockbalance, inventory_reservation, "
+            "inventory_lotday, inventory_lotbalance, inventory_lotedge, inventory_lothold, inventory_lot, "
             "inventory_cuttingpatternoutput, inventory_cuttingpattern_facilities, inventory_cuttingpattern, "
             "inventory_transferlane, inventory_item, inventory_facility RESTART IDENTITY CASCADE"
         )
@@ -82,6 +83,14 @@ def bulk_setup(rng: random.Random) -> tuple[list[Facility], list[Item]]:
             for n in range(ITEMS)
         ]
     )
+    # One lot per pair holds the history (as the migration's opening lots do); postings add lots of their own.
+    lots = {
+        (lot.facility_id, lot.item_id): lot
+        for lot in Lot.objects.bulk_create(
+            [Lot(facility=f, item=i, code=f"BENCH-{f.code}", origin="opening", pack_date=START, use_by_date=None)
+             for f in facilities for i in items]
+        )
+    }  # fmt: skip
     per_pair = MOVEMENTS // (FACILITIES * ITEMS)
     extra = MOVEMENTS - per_pair * FACILITIES * ITEMS
     rows = []
@@ -99,6 +108,7 @@ def bulk_setup(rng: random.Random) -> tuple[list[Facility], list[Item]]:
                     StockMovement(
                         facility=facility,
                         item=item,
+                        lot=lots[(facility.pk, item.pk)],
                         kind="shipment",
                         direction=-1,
                         quantity_lb=qty,
@@ -116,13 +126,13 @@ def bulk_setup(rng: random.Random) -> tuple[list[Facility], list[Item]]:
                     StockMovement(
                         facility=facility,
                         item=item,
+                        lot=lots[(facility.pk, item.pk)],
                         kind="receipt",
                         direction=1,
                         quantity_lb=qty,
                         effective_date=day,
                         unit_cost_per_lb=cost,
                         value=moved,
-                        lot_code=f"L{n}",
                     )
                 )
                 on_hand, value = on_hand + qty, value + moved
@@ -146,9 +156,27 @@ def bulk_setup(rng: random.Random) -> tuple[list[Facility], list[Item]]:
             FROM inventory_stockmovement GROUP BY facility_id, item_id
             """
         )
+        cursor.execute(
+            """
+            INSERT INTO inventory_lotday (lot_id, facility_id, date, closing_lb)
+            SELECT lot_id, facility_id, effective_date, SUM(SUM(direction * quantity_lb)) OVER w
+            FROM inventory_stockmovement GROUP BY lot_id, facility_id, effective_date
+            WINDOW w AS (PARTITION BY lot_id, facility_id ORDER BY effective_date)
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO inventory_lotbalance (lot_id, facility_id, on_hand_lb, created_at, updated_at)
+            SELECT lot_id, facility_id, SUM(direction * quantity_lb), now(), now()
+            FROM inventory_stockmovement GROUP BY lot_id, facility_id
+            """
+        )
     with connection.cursor() as cursor:
         # Vacuum now, so autovacuum does not wake up on the fresh 100k rows in the middle of a timing.
-        cursor.execute("VACUUM ANALYZE inventory_stockmovement, inventory_stockday, inventory_stockbalance")
+        cursor.execute(
+            "VACUUM ANALYZE inventory_stockmovement, inventory_stockday, inventory_stockbalance, inventory_lotday, "
+            "inventory_lotbalance, inventory_lot"
+        )
     return facilities, items
 
 
@@ -166,7 +194,8 @@ def time_postings(rng, facilities, items, n: int, on: date) -> list[float]:
             kwargs.update(kind="shipment", quantity_lb=Decimal("25.00"))
         started = time.perf_counter()
         try:
-            services.stock_movement_post(**kwargs)
+            # Receipts into a new lot each; shipments first-expired-first-out, as an unnamed API shipment.
+            (services.stock_movement_post if k % 3 == 0 else services.stock_issue)(**kwargs)
         except services.InsufficientStock:
             # A refusal is a posting attempt too (same lock and check, then a rollback); counted below.
             REFUSED[on] = REFUSED.get(on, 0) + 1

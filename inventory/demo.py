@@ -7,15 +7,26 @@ bones and the whole flank carry house codes (IMPS has no code for them) except 1
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from inventory import services
-from inventory.models import CuttingPattern, Facility, Item, StockMovement, TransferLane
+from inventory.models import CuttingPattern, Facility, Item, Lot, LotState, StockMovement, TransferLane
+from parties.models import Vendor
 
 D = Decimal
-OPENING_DATE = date(2026, 1, 2)
 OPENING_SOURCE = "demo_opening"
+# The demo's stock is in lots packed shortly before the day it is seeded, so shelf life is live:
+# per facility and item an older lot (a few days from its use-by) and a fresher one; some trim and
+# by-products frozen; one lot on hold.
+HELD_LOT = ("BLYTHE", "112A", "QA hold: customer complaint (off-odour), lab results pending")
+FROZEN = {("BLYTHE", "TRIM50"), ("OMAHA", "TRIM50"), ("DENVER", "TRIM81"), ("OMAHA", "134")}
+VENDOR_BY_FACILITY = {"BLYTHE": "SANDHILLS", "OMAHA": "PLATTE", "DENVER": "HIGHPLAINS"}
+ESTABLISHMENT = {"SANDHILLS": "EST. 245C", "PLATTE": "EST. 960A", "HIGHPLAINS": "EST. 86R"}
+# Chilled shelf-life days where the item differs from its category's default.
+SHELF_LIFE = {"189A": 35, "180": 45, "112A": 45, "TRIM81": 7, "TRIM50": 7, "FAT": 10, "134": 7}
 
 FACILITIES = [
     # code, name, city, region, timezone, can_break, breaking and fabrication capacity lb of input per day
@@ -270,6 +281,7 @@ def _items(counts) -> dict[str, Item]:
     for code, description, category, cost, price in ITEMS:
         item = Item.objects.filter(imps_code=code).first()
         if item is None:
+            extra = {"shelf_life_days": SHELF_LIFE[code]} if code in SHELF_LIFE else {}
             item = services.item_create(
                 imps_code=code,
                 description=description,
@@ -278,30 +290,67 @@ def _items(counts) -> dict[str, Item]:
                 grade="USDA Choice" if category in ("carcass", "primal", "subprimal") else "",
                 standard_cost_per_lb=D(cost),
                 list_price_per_lb=D(price),
+                **extra,
             )
             counts["items"] += 1
         out[code] = item
     return out
 
 
+def _opening_lots(item: Item, fac_code: str, lb: Decimal, position: int, today: date) -> list[dict]:
+    """Two lots: 40 % packed long enough ago to be 2-5 days from its use-by, 60 % fresher."""
+    frozen = (fac_code, item.imps_code) in FROZEN
+    days = item.frozen_shelf_life_days if frozen else item.shelf_life_days
+    older = max(days - 2 - position % 4, 1)
+    fresher = max(days // 5 + position % 5, 1)
+    state = LotState.FROZEN if frozen else LotState.CHILLED
+    first = (lb * D("0.4")).quantize(D("1"))
+    return [
+        {"pack_date": today - timedelta(days=older), "lb": first, "state": state},
+        {"pack_date": today - timedelta(days=fresher), "lb": lb - first, "state": state},
+    ]
+
+
 def _opening_stock(facilities, items, counts) -> None:
     done = set(
         StockMovement.objects.filter(source_type=OPENING_SOURCE).values_list("facility__code", "item__imps_code")
     )
+    today = timezone.localdate()
+    vendors = {v.code: v for v in Vendor.objects.all()}
     for fac_code, by_category in OPENING_LB.items():
-        for code, _, category, cost, _ in ITEMS:
+        vendor = vendors.get(VENDOR_BY_FACILITY[fac_code])
+        for position, (code, _, category, cost, _) in enumerate(ITEMS):
             lb = OPENING_OVERRIDES.get((fac_code, code), by_category.get(category))
             if not lb or (fac_code, code) in done:
                 continue
-            services.stock_movement_post(
-                facility=facilities[fac_code],
-                item=items[code],
-                kind="receipt",
-                quantity_lb=D(lb),
-                effective_date=OPENING_DATE,
-                lot_code=f"OPEN-{fac_code}-{code}",
-                unit_cost_per_lb=D(cost),
-                memo="Opening stock",
-                source_type=OPENING_SOURCE,
-            )
-            counts["receipts"] += 1
+            for letter, spec in zip("AB", _opening_lots(items[code], fac_code, D(lb), position, today), strict=True):
+                pack = spec["pack_date"]
+                lot = services.lot_create(
+                    item=items[code],
+                    facility=facilities[fac_code],
+                    code=f"{fac_code[:3]}-{pack:%y%j}{letter}-{code}",
+                    origin="receipt",
+                    pack_date=pack,
+                    kill_date=pack - timedelta(days=2) if category != "by-product" else None,
+                    state=spec["state"],
+                    vendor=vendor,
+                    vendor_lot_code=f"{vendor.code[:4]}-{pack:%m%d}" if vendor else "",
+                    establishment_number=ESTABLISHMENT.get(vendor.code, "") if vendor else "",
+                    unit_cost_per_lb=D(cost),
+                )
+                services.stock_movement_post(
+                    facility=facilities[fac_code],
+                    item=items[code],
+                    kind="receipt",
+                    quantity_lb=spec["lb"],
+                    effective_date=min(pack + timedelta(days=1), today),
+                    lot=lot,
+                    unit_cost_per_lb=D(cost),
+                    memo="Opening stock",
+                    source_type=OPENING_SOURCE,
+                )
+                counts["receipts"] += 1
+    fac_code, code, reason = HELD_LOT
+    held = Lot.objects.filter(facility__code=fac_code, item__imps_code=code).order_by("pack_date", "id").first()
+    if held is not None and not held.holds.exists():
+        services.lot_hold(lot=held, reason=reason)

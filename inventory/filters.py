@@ -7,6 +7,10 @@ from inventory.models import (
     CuttingPattern,
     Facility,
     Item,
+    Lot,
+    LotBalance,
+    LotOrigin,
+    LotState,
     MovementKind,
     Species,
     StockBalance,
@@ -98,8 +102,8 @@ class StockMovementFilterSet(ResourceFilterSet):
     item = ItemRef()
     imps_code = ImpsCode()
     kind = django_filters.MultipleChoiceFilter(choices=MovementKind.choices)
-    lot = django_filters.CharFilter(field_name="lot_code", lookup_expr="iexact")
-    lot_code = django_filters.CharFilter(field_name="lot_code", lookup_expr="iexact")
+    lot = django_filters.CharFilter(method="filter_lot", help_text="Lot id, or lot code (any item).")
+    lot_code = django_filters.CharFilter(field_name="lot__code", lookup_expr="iexact")
     effective_date_from = django_filters.DateFilter(field_name="effective_date", lookup_expr="gte")
     effective_date_to = django_filters.DateFilter(field_name="effective_date", lookup_expr="lte")
     source_type = django_filters.CharFilter()
@@ -108,6 +112,10 @@ class StockMovementFilterSet(ResourceFilterSet):
     class Meta:
         model = StockMovement
         fields = ["facility", "item", "kind", "effective_date", "lane"]
+
+    def filter_lot(self, qs, name, value):
+        value = value.strip()
+        return qs.filter(lot_id=int(value)) if value.isdigit() else qs.filter(lot__code__iexact=value)
 
 
 class StockBalanceFilterSet(ResourceFilterSet):
@@ -120,6 +128,9 @@ class StockBalanceFilterSet(ResourceFilterSet):
     item = ItemRef()
     imps_code = ImpsCode()
     as_of = django_filters.DateFilter(method="filter_noop", help_text="Balances at the close of this date.")
+    lot = django_filters.CharFilter(method="filter_noop", help_text="Per-lot rows of this lot (id or code).")
+    expiring_before = django_filters.DateFilter(method="filter_noop", help_text="Per-lot rows with an earlier use-by.")
+    by_lot = django_filters.BooleanFilter(method="filter_noop", help_text="true: one row per lot and facility.")
 
     class Meta:
         model = StockBalance
@@ -127,3 +138,56 @@ class StockBalanceFilterSet(ResourceFilterSet):
 
     def filter_noop(self, qs, name, value):
         return qs
+
+
+class LotStockFilterSet(StockBalanceFilterSet):
+    """/stock-balances/ per lot (with `lot`, `expiring_before` or `by_lot=true`): rows are LotBalance."""
+
+    item = django_filters.NumberFilter(field_name="lot__item_id", help_text="Item id.")
+    imps_code = ImpsCode("lot__item")
+    lot = django_filters.CharFilter(method="filter_lot", help_text="Lot id, or lot code (any item).")
+    expiring_before = django_filters.DateFilter(field_name="lot__use_by_date", lookup_expr="lt")
+    on_hold = django_filters.BooleanFilter(field_name="lot__on_hold")
+    state = django_filters.ChoiceFilter(field_name="lot__state", choices=LotState.choices)
+
+    class Meta:
+        model = LotBalance
+        fields = ["facility"]
+
+    def filter_lot(self, qs, name, value):
+        value = value.strip()
+        return qs.filter(lot_id=int(value)) if value.isdigit() else qs.filter(lot__code__iexact=value)
+
+
+class LotFilterSet(ResourceFilterSet):
+    item = ItemRef()
+    imps_code = ImpsCode()
+    code = django_filters.CharFilter(field_name="code", lookup_expr="iexact")
+    facility = django_filters.CharFilter(method="filter_facility", help_text="Facility id or code the lot lies in.")
+    home_facility = FacilityRef("facility")
+    origin = django_filters.ChoiceFilter(choices=LotOrigin.choices)
+    state = django_filters.ChoiceFilter(choices=LotState.choices)
+    on_hold = django_filters.BooleanFilter()
+    vendor = django_filters.NumberFilter(field_name="vendor_id", help_text="Vendor id.")
+    vendor_lot_code = django_filters.CharFilter(field_name="vendor_lot_code", lookup_expr="iexact")
+    expiring_before = django_filters.DateFilter(field_name="use_by_date", lookup_expr="lt", help_text="Use-by before.")
+    use_by_from = django_filters.DateFilter(field_name="use_by_date", lookup_expr="gte")
+    use_by_to = django_filters.DateFilter(field_name="use_by_date", lookup_expr="lte")
+    pack_date_from = django_filters.DateFilter(field_name="pack_date", lookup_expr="gte")
+    pack_date_to = django_filters.DateFilter(field_name="pack_date", lookup_expr="lte")
+    in_stock = django_filters.BooleanFilter(method="filter_in_stock", help_text="true: lb on the books somewhere.")
+
+    class Meta:
+        model = Lot
+        fields = ["item", "origin", "state", "on_hold", "vendor"]
+
+    def filter_facility(self, qs, name, value):
+        value = value.strip()
+        cond = Q(balances__facility_id=int(value)) if value.isdigit() else Q(balances__facility__code__iexact=value)
+        return qs.filter(cond & Q(balances__on_hand_lb__gt=0)).distinct()
+
+    def filter_in_stock(self, qs, name, value):
+        if value is None:
+            return qs
+        in_stock = LotBalance.objects.filter(on_hand_lb__gt=0).values("lot_id")
+        return qs.filter(pk__in=in_stock) if value else qs.exclude(pk__in=in_stock)

@@ -10,15 +10,21 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from cashsheet.api.exceptions import InvalidInput
+from cashsheet.api.fields import quantize
 from inventory.models import (
     CuttingPattern,
     CuttingPatternOutput,
     Facility,
     Item,
+    Lot,
+    LotBalance,
+    LotDay,
+    LotHold,
     StockBalance,
     StockDay,
     StockMovement,
@@ -61,7 +67,7 @@ def cutting_pattern_list() -> QuerySet[CuttingPattern]:
 
 
 def stock_movement_list() -> QuerySet[StockMovement]:
-    return StockMovement.objects.select_related("facility", "item")
+    return StockMovement.objects.select_related("facility", "item", "lot")
 
 
 def stock_on_hand(*, facility: Facility | int, item: Item | int, as_of: date | None = None) -> Decimal:
@@ -129,23 +135,142 @@ def stock_days(*, facility: Facility | int, item: Item | int, start: date, end: 
     return out
 
 
-# --- For the ATP (docs/operations.md): the only way it reads lots and planned work ------------------------
+# --- Lots -----------------------------------------------------------------------------------------------
+
+
+def _lot_closing(as_of: date) -> Subquery:
+    """The closing lb of the outer LotBalance row's lot and facility at the close of `as_of`."""
+    latest = LotDay.objects.filter(
+        lot_id=OuterRef("lot_id"), facility_id=OuterRef("facility_id"), date__lte=as_of
+    ).order_by("-date")
+    return Subquery(latest.values("closing_lb")[:1])
+
+
+def lot_list(*, as_of: date | None = None) -> QuerySet[Lot]:
+    """Lots with item, home, vendor, holds and per-facility balances (`closing_lb` at the close of
+    `as_of`, default today) prefetched: a fixed number of queries for any page."""
+    as_of = as_of or timezone.localdate()
+    balances = (
+        LotBalance.objects.select_related("facility")
+        .annotate(closing_lb=_lot_closing(as_of))
+        .order_by("facility__code")
+    )
+    return Lot.objects.select_related("item", "facility", "vendor").prefetch_related(
+        Prefetch("balances", queryset=balances),
+        Prefetch("holds", queryset=LotHold.objects.order_by("-held_at", "-id")),
+    )
+
+
+def lot_find(*, ref: str, item: Item | None = None) -> Lot:
+    """A lot by id, or by code (unique per item; across items only when one item has it). 400 otherwise."""
+    ref = (ref or "").strip()
+    lots = Lot.objects.select_related("item", "facility")
+    if ref.isdigit():
+        found = lots.filter(pk=int(ref)).first()
+        if found is None:
+            raise InvalidInput(f"No lot {ref}.", field="lot")
+        return found
+    matches = list(lots.filter(code__iexact=ref, **({"item": item} if item else {}))[:5])
+    if not matches:
+        raise InvalidInput(f"No lot with code '{ref}'.", field="lot")
+    if len(matches) > 1:
+        raise InvalidInput(
+            f"Lot code '{ref}' is used by several items ({', '.join(m.item.imps_code for m in matches)}); give its id.",
+            field="lot",
+            lot_ids=[m.pk for m in matches],
+        )
+    return matches[0]
+
+
+def lot_stock_list(*, as_of: date | None = None) -> QuerySet[LotBalance]:
+    """Stock per lot and facility at the close of `as_of` (default today): rows with a closing > 0."""
+    as_of = as_of or timezone.localdate()
+    latest = LotDay.objects.filter(
+        lot_id=OuterRef("lot_id"), facility_id=OuterRef("facility_id"), date__lte=as_of
+    ).order_by("-date")[:1]
+    return (
+        LotBalance.objects.select_related("facility", "lot", "lot__item")
+        .annotate(closing_lb=Subquery(latest.values("closing_lb")), last_movement_date=Subquery(latest.values("date")))
+        .filter(closing_lb__gt=0)
+    )
+
+
+_LOT_VALUES_SQL = f"""
+SELECT b.id, b.facility_id, l.item_id, COALESCE(d.closing_lb, 0), s.closing_lb, s.closing_value
+FROM {LotBalance._meta.db_table} b
+JOIN {Lot._meta.db_table} l ON l.id = b.lot_id
+LEFT JOIN LATERAL (
+  SELECT closing_lb FROM {LotDay._meta.db_table} x
+  WHERE x.lot_id = b.lot_id AND x.facility_id = b.facility_id AND x.date <= %(d)s ORDER BY x.date DESC LIMIT 1
+) d ON true
+LEFT JOIN LATERAL (
+  SELECT closing_lb, closing_value FROM {StockDay._meta.db_table} y
+  WHERE y.facility_id = b.facility_id AND y.item_id = l.item_id AND y.date <= %(d)s ORDER BY y.date DESC LIMIT 1
+) s ON true
+WHERE (b.facility_id, l.item_id) IN (SELECT * FROM unnest(%(f)s::bigint[], %(i)s::bigint[]))
+ORDER BY b.facility_id, l.item_id, l.use_by_date NULLS LAST, l.id
+"""
+
+
+def lot_values(*, rows: list[LotBalance], as_of: date | None = None) -> dict[int, Decimal]:
+    """LotBalance id -> value at the close of `as_of`: the lot's lb at its pair's average cost that day.
+
+    Lots of a pair are valued cumulatively (earliest use-by first), so the last takes the rounding
+    remainder and a pair's lot values always sum to its StockDay value. One query for the page.
+    """
+    as_of = as_of or timezone.localdate()
+    pairs = sorted({(row.facility_id, row.lot.item_id) for row in rows})
+    if not pairs:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(_LOT_VALUES_SQL, {"d": as_of, "f": [f for f, _ in pairs], "i": [i for _, i in pairs]})
+        fetched = cursor.fetchall()
+    values, cumulative, previous = {}, {}, {}
+    for balance_id, facility_id, item_id, lb, pair_lb, pair_value in fetched:
+        if not pair_lb:
+            values[balance_id] = ZERO
+            continue
+        pair = (facility_id, item_id)
+        before = cumulative.get(pair, ZERO)
+        cumulative[pair] = before + lb
+        upto = quantize(pair_value * cumulative[pair] / pair_lb)
+        values[balance_id] = upto - previous.get(pair, ZERO)
+        previous[pair] = upto
+    return values
+
+
+_SUPPLY_SQL = f"""
+WITH candidates AS (
+  SELECT lot_id, facility_id FROM {LotBalance._meta.db_table} WHERE on_hand_lb > 0
+  UNION
+  SELECT lot_id, facility_id FROM {LotDay._meta.db_table} WHERE date > %(t)s
+)
+SELECT c.facility_id, l.item_id, l.use_by_date, SUM(d.closing_lb)
+FROM candidates c
+JOIN {Lot._meta.db_table} l ON l.id = c.lot_id
+JOIN LATERAL (
+  SELECT closing_lb FROM {LotDay._meta.db_table} x
+  WHERE x.lot_id = c.lot_id AND x.facility_id = c.facility_id AND x.date <= %(t)s ORDER BY x.date DESC LIMIT 1
+) d ON true
+WHERE l.item_id = ANY(%(i)s) AND NOT l.on_hold AND (l.use_by_date IS NULL OR l.use_by_date >= %(t)s)
+  AND d.closing_lb > 0
+GROUP BY c.facility_id, l.item_id, l.use_by_date
+ORDER BY c.facility_id, l.item_id, l.use_by_date NULLS LAST
+"""
 
 
 def supply_by_expiry(*, item_ids: set[int], today: date) -> dict[tuple[int, int], list[tuple[date | None, Decimal]]]:
-    """(facility_id, item_id) -> [(use_by_date, lb), ...] of stock on hand `today`, ascending use-by.
-
-    Held lots and lots already expired (use_by_date < today) are left out; use_by_date None = does not expire.
-    Until lots exist this is today's on-hand per pair (the closing of its latest StockDay on or before today),
-    none of it expiring; the lots work replaces this body, not its signature.
-    """
-    latest = (
-        StockDay.objects.filter(item_id__in=list(item_ids), date__lte=today)
-        .order_by("facility_id", "item_id", "-date")
-        .distinct("facility_id", "item_id")
-        .values_list("facility_id", "item_id", "closing_lb")
-    )
-    return {(facility_id, item_id): [(None, closing)] for facility_id, item_id, closing in latest if closing > 0}
+    """(facility_id, item_id) -> [(use_by_date, lb), ...] of stock on hand today (closing of `today`),
+    ascending use-by (None = does not expire, last). Held lots and lots past their use-by are left out:
+    the ATP never promises them. The only way the ATP reads lots."""
+    if not item_ids:
+        return {}
+    out: dict[tuple[int, int], list[tuple[date | None, Decimal]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_SUPPLY_SQL, {"t": today, "i": sorted(item_ids)})
+        for facility_id, item_id, use_by, lb in cursor.fetchall():
+            out.setdefault((facility_id, item_id), []).append((use_by, lb))
+    return out
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,13 @@ from decimal import Decimal
 from parties import selectors, services
 
 CUSTOMERS = [
-    # code, name, city, region, terms, credit limit, external_ref
-    ("ACME", "Acme Steakhouse Group", "Omaha", "NE", 30, "75000.00", "crm-1001"),
-    ("PRAIRIE", "Prairie Fine Foods", "Lincoln", "NE", 15, "40000.00", "crm-1002"),
-    ("HARBOR", "Harbor Grill Co.", "Des Moines", "IA", 30, "25000.00", "crm-1003"),
-    ("CITYMKT", "City Market Butchers", "Kansas City", "MO", 7, "15000.00", "crm-1004"),
-    ("SUMMIT", "Summit Hotels Catering", "Denver", "CO", 45, "120000.00", "crm-1005"),
-    ("RIVER", "Riverside Meat Distributors", "Sioux City", "IA", 30, "90000.00", None),
+    # code, name, city, region, terms, credit limit, external_ref, min shelf life days on arrival
+    ("ACME", "Acme Steakhouse Group", "Omaha", "NE", 30, "75000.00", "crm-1001", 10),
+    ("PRAIRIE", "Prairie Fine Foods", "Lincoln", "NE", 15, "40000.00", "crm-1002", None),
+    ("HARBOR", "Harbor Grill Co.", "Des Moines", "IA", 30, "25000.00", "crm-1003", None),
+    ("CITYMKT", "City Market Butchers", "Kansas City", "MO", 7, "15000.00", "crm-1004", 5),
+    ("SUMMIT", "Summit Hotels Catering", "Denver", "CO", 45, "120000.00", "crm-1005", 14),
+    ("RIVER", "Riverside Meat Distributors", "Sioux City", "IA", 30, "90000.00", None, None),
 ]
 VENDORS = [
     # code, name, contact, city, region, terms, external_ref
@@ -25,7 +25,7 @@ VENDORS = [
 
 def seed_parties(silo) -> str:
     customers = vendors = 0
-    for code, name, city, region, terms, limit, ref in CUSTOMERS:
+    for code, name, city, region, terms, limit, ref, shelf_life in CUSTOMERS:
         if selectors.customer_list().filter(code__iexact=code).exists():
             continue
         services.customer_create(
@@ -35,6 +35,8 @@ def seed_parties(silo) -> str:
             payment_terms_days=terms,
             credit_limit=Decimal(limit),
             external_ref=ref,
+            phone=f"+1 402 555 01{len(name) % 90:02d}",
+            min_shelf_life_days=shelf_life,
             billing_address={"line1": "100 Commerce Way", "city": city, "region": region, "country": "US"},
             shipping_address={"line1": "200 Dock Rd", "city": city, "region": region, "country": "US"},
         )

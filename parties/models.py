@@ -55,6 +55,9 @@ class Customer(Counterparty):
     billing_address = models.JSONField(default=dict, blank=True)
     shipping_address = models.JSONField(default=dict, blank=True)
     credit_limit = MoneyField(default=Decimal("0.00"))
+    min_shelf_life_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Days of shelf life a lot must have left on arrival; null: no requirement."
+    )
 
     class Meta(Counterparty.Meta):
         constraints = [

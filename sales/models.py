@@ -48,6 +48,9 @@ class SalesOrder(models.Model):
     )
     status = models.CharField(max_length=12, choices=SalesOrderStatus.choices, default=SalesOrderStatus.DRAFT)
     memo = models.CharField(max_length=500, blank=True, default="")
+    min_shelf_life_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Overrides the customer's min_shelf_life_days for this order; null: theirs."
+    )
     total = MoneyField(default=Decimal("0.00"), help_text="Ordered lb × price, or shipped lb × price once shipped.")
     invoice = models.ForeignKey("ledger.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -134,5 +137,24 @@ class SalesOrderAllocation(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(quantity_lb__gt=0), name="%(app_label)s_%(class)s_quantity_positive"
+            ),
+        ]
+
+
+class SalesOrderLineLot(models.Model):
+    """What a shipped line took: one row per lot and facility, beside the stock movement it wrote."""
+
+    line = models.ForeignKey(SalesOrderLine, on_delete=models.CASCADE, related_name="lots")
+    lot = models.ForeignKey("inventory.Lot", on_delete=models.PROTECT, related_name="+")
+    facility = models.ForeignKey("inventory.Facility", on_delete=models.PROTECT, related_name="+")
+    shipped_lb = WeightField()
+    movement = models.OneToOneField("inventory.StockMovement", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["line", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(shipped_lb__gt=0), name="%(app_label)s_%(class)s_shipped_positive"
             ),
         ]

@@ -1,8 +1,9 @@
-"""ATP fixtures: a small network built row by row, with stock written straight into StockBalance/StockDay.
+"""ATP fixtures: a small network built row by row, with stock written straight into the kept tables.
 
-Production stock comes from inventory.services.stock_movement_post (which keeps StockBalance and StockDay
-in step with movements); these tests write the two derived tables directly so that ATP can be tested on
-its own, with exactly the quantities a hand computation needs.
+Production stock comes from inventory.services (which keep StockBalance, StockDay and the lots' LotBalance
+and LotDay in step with movements); these tests write the derived tables directly so that ATP can be
+tested on its own, with exactly the quantities a hand computation needs. Every pound is in a lot: one per
+facility, item and use-by (None: it keeps), which is what supply_by_expiry reads.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from inventory.models import (
     CuttingPatternOutput,
     Facility,
     Item,
+    Lot,
+    LotBalance,
+    LotDay,
     Reservation,
     StockBalance,
     StockDay,
@@ -75,8 +79,9 @@ class NetworkBuilder:
         pattern.save()
         return pattern
 
-    def stock(self, facility: Facility, item: Item, lb, *, day: int = 0) -> None:
-        """Add `lb` arriving on day `day` (0: on hand today; later: a scheduled receipt)."""
+    def stock(self, facility: Facility, item: Item, lb, *, day: int = 0, use_by: dt.date | None = None) -> Lot:
+        """Add `lb` arriving on day `day` (0: on hand today; later: a scheduled receipt), in the pair's lot
+        with use-by `use_by` (None: does not expire)."""
         date = self.day(day)
         lb = D(lb)
         previous = StockDay.objects.filter(facility=facility, item=item, date__lte=date).order_by("-date").first()
@@ -84,10 +89,25 @@ class NetworkBuilder:
             facility=facility, item=item, date=date, defaults={"closing_lb": (previous.closing_lb if previous else 0)}
         )
         StockDay.objects.filter(facility=facility, item=item, date__gte=date).update(closing_lb=F("closing_lb") + lb)
+        lot, _ = Lot.objects.get_or_create(
+            item=item,
+            facility=facility,
+            code=f"NET-{facility.code}-{use_by or 'KEEPS'}",
+            defaults={"origin": "opening", "pack_date": min(date, self.today, use_by or date), "use_by_date": use_by},
+        )
+        before = LotDay.objects.filter(lot=lot, facility=facility, date__lte=date).order_by("-date").first()
+        LotDay.objects.get_or_create(
+            lot=lot, facility=facility, date=date, defaults={"closing_lb": (before.closing_lb if before else 0)}
+        )
+        LotDay.objects.filter(lot=lot, facility=facility, date__gte=date).update(closing_lb=F("closing_lb") + lb)
+        lot_balance, _ = LotBalance.objects.get_or_create(lot=lot, facility=facility)
         balance, _ = StockBalance.objects.get_or_create(facility=facility, item=item)
         if day <= 0:
             balance.on_hand_lb += lb
+            lot_balance.on_hand_lb += lb
+        lot_balance.save()
         balance.save()  # moves updated_at even for a future receipt: ATP's cache watches it
+        return lot
 
     def reserve(self, facility: Facility, item: Item, lb, *, day: int, source_id: int = 1) -> Reservation:
         return Reservation.objects.create(

@@ -55,15 +55,31 @@ RECEIPT = OpenApiExample(
         "kind": "receipt",
         "quantity_lb": "2400.00",
         "effective_date": "2026-03-10",
-        "lot_code": "L-0310-A",
+        "lot_code": "SH-26067-112A",
+        "pack_date": "2026-03-08",
+        "kill_date": "2026-03-06",
+        "vendor": 2,
+        "vendor_lot_code": "4471-B",
+        "establishment_number": "EST. 245C",
         "unit_cost_per_lb": "11.1000",
         "memo": "PO 4471",
     },
     request_only=True,
 )
 SHIPMENT = OpenApiExample(
-    "Shipment",
+    "Shipment, lots picked first-expired-first-out",
     value={"facility": 1, "item": 5, "kind": "shipment", "quantity_lb": "800.00", "effective_date": "2026-03-14"},
+    request_only=True,
+)
+SHIPMENT_LOTS = OpenApiExample(
+    "Shipment from named lots",
+    value={
+        "facility": 1,
+        "item": 5,
+        "kind": "shipment",
+        "effective_date": "2026-03-14",
+        "lots": [{"lot": 812, "quantity_lb": "500.00"}, {"lot_code": "SH-26067-112A", "quantity_lb": "300.00"}],
+    },
     request_only=True,
 )
 TRANSFER = OpenApiExample(

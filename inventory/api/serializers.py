@@ -9,12 +9,15 @@ from inventory.models import (
     CuttingPatternOutput,
     Facility,
     Item,
+    Lot,
+    LotState,
     MovementKind,
     Process,
     StockBalance,
     StockMovement,
     TransferLane,
 )
+from parties.models import Vendor
 
 TIMESTAMPS = ["id", "created_at", "updated_at"]
 
@@ -84,10 +87,15 @@ class ItemSerializer(ResourceSerializer):
     class Meta:
         model = Item
         fields = ["id", "imps_code", "description", "species", "category", "grade", "unit"]
-        fields += ["list_price_per_lb", "standard_cost_per_lb", "active", "created_at", "updated_at"]
+        fields += ["list_price_per_lb", "standard_cost_per_lb", "shelf_life_days", "frozen_shelf_life_days"]
+        fields += ["active", "created_at", "updated_at"]
         read_only_fields = [*TIMESTAMPS, "unit"]
+        extra_kwargs = {
+            "imps_code": {"validators": []},
+            "shelf_life_days": {"min_value": 1, "max_value": 3650, "required": False},
+            "frozen_shelf_life_days": {"min_value": 1, "max_value": 3650, "required": False},
+        }
         validators: list = []
-        extra_kwargs = {"imps_code": {"validators": []}}
 
     def validate_imps_code(self, value: str) -> str:
         return _not_blank(value).upper()
@@ -137,34 +145,86 @@ class CuttingPatternSerializer(ResourceSerializer):
         return _not_blank(value).upper()
 
 
-class StockMovementSerializer(ResourceSerializer):
-    """A movement as read, and the POST body that creates one (or a transfer's two legs)."""
+class StockMovementSerializer(serializers.ModelSerializer):
+    """A movement as read: one lot, one facility, signed by `direction`."""
+
+    facility_code = serializers.CharField(source="facility.code", read_only=True)
+    imps_code = serializers.CharField(source="item.imps_code", read_only=True)
+    lot_code = serializers.CharField(source="lot.code", read_only=True)
+    use_by_date = serializers.DateField(source="lot.use_by_date", read_only=True, allow_null=True)
+
+    class Meta:
+        model = StockMovement
+        fields = ["id", "facility", "facility_code", "item", "imps_code", "lot", "lot_code", "use_by_date"]
+        fields += ["kind", "direction", "quantity_lb", "effective_date", "unit_cost_per_lb", "value", "memo"]
+        fields += ["lane", "transfer_pair", "source_type", "source_id", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class StockMovementPostedSerializer(StockMovementSerializer):
+    """The POST answer: the first movement written, and `movements`, every one (one per lot; transfer legs)."""
+
+    movements = serializers.SerializerMethodField()
+
+    class Meta(StockMovementSerializer.Meta):
+        fields = [*StockMovementSerializer.Meta.fields, "movements"]
+        read_only_fields = fields
+
+    def get_movements(self, obj) -> list[dict]:
+        return [StockMovementSerializer(m).data for m in self.context["movements"]]
+
+
+class MovementLotSerializer(StrictFieldsMixin, serializers.Serializer):
+    lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.select_related("item", "facility"), required=False)
+    lot_code = serializers.CharField(max_length=60, required=False)
+    quantity_lb = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class StockMovementCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+    """The POST body: one movement, an outbound one over named lots or FEFO, or a transfer's two legs."""
 
     facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.all())
-    facility_code = serializers.CharField(source="facility.code", read_only=True)
     item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
-    imps_code = serializers.CharField(source="item.imps_code", read_only=True)
     kind = serializers.ChoiceField(choices=MovementKind.choices)
     direction = serializers.IntegerField(
         required=False, allow_null=True, help_text="Only for kind=adjustment: 1 into stock, -1 out of stock."
     )
     # Range checks are the service's (one 400 for every caller); the field only parses the decimal.
-    quantity_lb = serializers.DecimalField(max_digits=12, decimal_places=2)
+    quantity_lb = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, help_text="Optional when `lots` gives each lot's lb."
+    )
+    effective_date = serializers.DateField()
+    lot = serializers.PrimaryKeyRelatedField(
+        queryset=Lot.objects.select_related("item", "facility"),
+        required=False,
+        help_text="The lot (id) to add to or take from. Outbound without a lot: picked first-expired-first-out.",
+    )
+    lot_code = serializers.CharField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        help_text="Or the lot by its code (of this item). A receipt naming a new code creates that lot.",
+    )
+    lots = MovementLotSerializer(
+        many=True,
+        required=False,
+        allow_empty=False,
+        help_text="Outbound over several named lots: [{lot, quantity_lb}].",
+    )
+    pack_date = serializers.DateField(required=False, help_text="Receipts into a new lot: default the receipt date.")
+    use_by_date = serializers.DateField(required=False, help_text="Receipts into a new lot: default the shelf life.")
+    kill_date = serializers.DateField(required=False)
+    state = serializers.ChoiceField(choices=LotState.choices, required=False)
+    vendor = serializers.PrimaryKeyRelatedField(queryset=Vendor.objects.all(), required=False)
+    vendor_lot_code = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    establishment_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
     unit_cost_per_lb = serializers.DecimalField(max_digits=12, decimal_places=4, required=False, allow_null=True)
+    memo = serializers.CharField(max_length=500, required=False, allow_blank=True)
     to_facility = serializers.PrimaryKeyRelatedField(
         queryset=Facility.objects.all(),
-        write_only=True,
         required=False,
         help_text="For kind=transfer_out: the destination; its lane gives the in leg's date.",
     )
-
-    class Meta:
-        model = StockMovement
-        fields = ["id", "facility", "facility_code", "item", "imps_code", "kind", "direction", "quantity_lb"]
-        fields += ["effective_date", "lot_code", "unit_cost_per_lb", "value", "memo", "lane", "transfer_pair"]
-        fields += ["to_facility", "source_type", "source_id", "created_at", "updated_at"]
-        read_only_fields = [*TIMESTAMPS, "value", "lane", "transfer_pair", "source_type", "source_id"]
-        validators: list = []
 
 
 class StockBalanceSerializer(serializers.ModelSerializer):

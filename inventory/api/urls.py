@@ -1,11 +1,12 @@
 from cashsheet.api.routers import ApiRouter
-from inventory.api import views
+from inventory.api import lots, views
 
 router = ApiRouter()
 router.register("facilities", views.FacilityViewSet, basename="facility")
 router.register("transfer-lanes", views.TransferLaneViewSet, basename="transferlane")
 router.register("items", views.ItemViewSet, basename="item")
 router.register("cutting-patterns", views.CuttingPatternViewSet, basename="cuttingpattern")
+router.register("lots", lots.LotViewSet, basename="lot")
 router.register("stock-movements", views.StockMovementViewSet, basename="stockmovement")
 router.register("stock-balances", views.StockBalanceViewSet, basename="stockbalance")
 

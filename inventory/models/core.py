@@ -93,6 +93,13 @@ class Item(models.Model):
     unit = models.CharField(max_length=4, default="lb", editable=False)
     list_price_per_lb = UnitPriceField(default=Decimal("0.0000"))
     standard_cost_per_lb = UnitPriceField(default=Decimal("0.0000"))
+    # Defaults here are a vacuum-packed subprimal's; item_create picks the item's category's instead.
+    shelf_life_days = models.PositiveSmallIntegerField(
+        default=40, help_text="Chilled shelf life: a lot's use-by is its pack date + this many days (unless given)."
+    )
+    frozen_shelf_life_days = models.PositiveSmallIntegerField(
+        default=365, help_text="Shelf life of a frozen lot, in days."
+    )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -110,6 +117,10 @@ class Item(models.Model):
                 name="%(app_label)s_%(class)s_prices_nonnegative",
             ),
             models.CheckConstraint(condition=models.Q(unit="lb"), name="%(app_label)s_%(class)s_unit_lb"),
+            models.CheckConstraint(
+                condition=models.Q(shelf_life_days__gt=0) & models.Q(frozen_shelf_life_days__gt=0),
+                name="%(app_label)s_%(class)s_shelf_life_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -223,7 +234,10 @@ OUTBOUND_KINDS = frozenset({MovementKind.SHIPMENT, MovementKind.PRODUCTION_INPUT
 
 
 class StockMovement(models.Model):
-    """One immutable change of stock. A correction is a new movement, never an edit."""
+    """One immutable change of stock of one lot. A correction is a new movement, never an edit.
+
+    A shipment over three lots is three movements; Σ of a pair's movements = its StockBalance.
+    """
 
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="movements")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="movements")
@@ -231,7 +245,7 @@ class StockMovement(models.Model):
     direction = models.SmallIntegerField(help_text="+1 into stock, -1 out of stock.")
     quantity_lb = WeightField(help_text="Always positive; `direction` gives the sign.")
     effective_date = models.DateField(db_index=True)
-    lot_code = models.CharField(max_length=60, blank=True, default="", db_index=True)
+    lot = models.ForeignKey("inventory.Lot", on_delete=models.PROTECT, related_name="movements")
     unit_cost_per_lb = UnitPriceField(null=True, blank=True)
     value = MoneyField(default=Decimal("0.00"), help_text="Signed inventory value moved, at cost.")
     memo = models.CharField(max_length=500, blank=True, default="")

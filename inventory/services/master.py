@@ -34,9 +34,20 @@ ITEM_FIELDS = frozenset(
         "grade",
         "list_price_per_lb",
         "standard_cost_per_lb",
+        "shelf_life_days",
+        "frozen_shelf_life_days",
         "active",
     }
 )
+# (chilled, frozen) shelf-life days when an item is created without them: vacuum-packed chilled beef
+# primals and subprimals keep 35-45 days, trim and by-products far less; frozen, months.
+SHELF_LIFE_BY_CATEGORY = {
+    "carcass": (14, 365),
+    "primal": (35, 365),
+    "subprimal": (40, 365),
+    "trim": (10, 270),
+    "by-product": (7, 180),
+}
 PATTERN_FIELDS = frozenset(
     {"code", "name", "input_item", "process", "lead_time_days", "processing_cost_per_lb", "active"}
 )
@@ -116,6 +127,9 @@ def item_create(**data) -> Item:
         value=data["imps_code"],
         label="item",
     )
+    chilled, frozen = SHELF_LIFE_BY_CATEGORY.get(data.get("category"), (40, 365))
+    data.setdefault("shelf_life_days", chilled)
+    data.setdefault("frozen_shelf_life_days", frozen)
     return model_save(Item(), data, creating=True)
 
 

@@ -1,183 +1,151 @@
-"""Stock postings: the only writers of StockMovement, StockBalance and StockDay.
+"""Stock postings: the only writers of StockMovement, StockBalance, StockDay, LotBalance and LotDay.
 
-Each posting, in one transaction: lock the StockBalance row(s) (inventory.locks, pk order), check
-that on-hand stays >= 0 on the movement's date and every later date (StockDay), write the
-movement, add its signed quantity and value to every StockDay row on or after its date, and move
-the balance (on-hand, value, weighted average cost) with F() expressions.
+Every movement names exactly one lot. Each posting, in one transaction: lock the StockBalance rows
+of its facilities and item, then the LotBalance rows (inventory.locks, pk order); read the lots
+fresh and refuse a held, expired, foreign or short lot by name; write the movement; shift every
+StockDay and LotDay row on or after its date; and move both balances with F() expressions.
 
 Weighted average cost is perpetual in posting order per facility and item: inbound movements
 (receipts, production output, transfer-in at the source's cost, positive adjustments) blend
 their value in; outbound movements are valued at the current average, which they do not change.
+Lots carry no value of their own: a lot's value is its lb at the pair's average cost.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cashsheet.api.exceptions import Conflict, InvalidInput
+from cashsheet.api.exceptions import InvalidInput
 from cashsheet.api.fields import quantize
-from inventory.locks import stock_balances_lock
+from inventory.errors import InsufficientStock, LotExpired, LotOnHold, ShelfLifeTooShort
+from inventory.locks import lot_balances_lock, stock_balances_lock
 from inventory.models import (
-    INBOUND_KINDS,
     Facility,
     Item,
+    Lot,
+    LotBalance,
+    LotOrigin,
     MovementKind,
     StockBalance,
-    StockDay,
     StockMovement,
     TransferLane,
 )
+from inventory.services.days import lot_days_move, lots_available, stock_days_move
+from inventory.services.inputs import date_input, kind_and_direction, quantity_input, unit_cost_input
+from inventory.services.lots import lot_code_next, lot_create, lots_pick_fefo
 
-ZERO = Decimal("0.00")
-MAX_WEIGHT = Decimal("9999999999.99")
-
-
-class InsufficientStock(Conflict):
-    """409: the movement would take on-hand below zero on its date or a later one."""
-
-    code = "insufficient_stock"
-
-
-def _decimal(value, *, field: str) -> Decimal:
-    if isinstance(value, bool) or value is None:
-        raise InvalidInput("A number is required.", field=field)
-    try:
-        # str() first: a float argument keeps the digits it prints, not its binary expansion.
-        result = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError) as exc:
-        raise InvalidInput(f"'{value}' is not a number.", field=field) from exc
-    if not result.is_finite():
-        raise InvalidInput(f"'{value}' is not a finite number.", field=field)
-    return result
+# What may not take stock out of a held or expired lot. A negative adjustment may: writing off or
+# destroying held or out-of-date product is how it leaves the books.
+SALEABLE_KINDS = frozenset({MovementKind.SHIPMENT, MovementKind.TRANSFER_OUT, MovementKind.PRODUCTION_INPUT})
+_VERBS = {"shipment": "shipped", "transfer_out": "transferred", "production_input": "used in production"}
 
 
-def _quantity(value) -> Decimal:
-    quantity = quantize(_decimal(value, field="quantity_lb"), 2)
-    if quantity <= 0:
-        raise InvalidInput("quantity_lb must be greater than 0 (the kind gives the direction).", field="quantity_lb")
-    if quantity > MAX_WEIGHT:
-        raise InvalidInput("quantity_lb is too large.", field="quantity_lb")
-    return quantity
+def _lot_context(lot: Lot, facility: Facility) -> dict:
+    return {
+        "lot": lot.pk,
+        "lot_code": lot.code,
+        "facility": facility.pk,
+        "facility_code": facility.code,
+        "item": lot.item_id,
+        "imps_code": lot.item.imps_code,
+    }
 
 
-def _unit_cost(value) -> Decimal | None:
-    if value is None:
-        return None
-    cost = quantize(_decimal(value, field="unit_cost_per_lb"), 4)
-    if cost < 0:
-        raise InvalidInput("unit_cost_per_lb may not be negative.", field="unit_cost_per_lb")
-    return cost
-
-
-def _kind_and_direction(kind, direction) -> tuple[str, int]:
-    if kind not in MovementKind.values:
-        raise InvalidInput(f"Unknown kind '{kind}'; choose from {', '.join(MovementKind.values)}.", field="kind")
-    if kind in (MovementKind.TRANSFER_OUT, MovementKind.TRANSFER_IN):
-        raise InvalidInput("Transfers post both legs together: use stock_transfer_post (a lane).", field="kind")
-    if kind == MovementKind.ADJUSTMENT:
-        if direction not in (1, -1):
-            raise InvalidInput("An adjustment needs direction 1 (into stock) or -1 (out of stock).", field="direction")
-        return kind, direction
-    if direction is not None:
-        raise InvalidInput("direction is only given for adjustments; the kind gives it.", field="direction")
-    return kind, (1 if kind in INBOUND_KINDS else -1)
-
-
-def _effective_date(value) -> date:
-    if not isinstance(value, date):
-        raise InvalidInput("effective_date must be a date.", field="effective_date")
-    return value
-
-
-def _check_lot(*, facility: Facility, item: Item, lot_code: str) -> None:
-    """An outbound movement naming a lot must name one that was received here."""
-    if (
-        lot_code
-        and not StockMovement.objects.filter(facility=facility, item=item, lot_code=lot_code, direction=1).exists()
-    ):
+def _lot_of(lot, item: Item, *, field: str) -> Lot:
+    if not isinstance(lot, Lot):
+        raise InvalidInput("lot must be a lot.", field=field)
+    if lot.item_id != item.pk:
         raise InvalidInput(
-            f"Lot '{lot_code}' of {item.imps_code} was never received at {facility.code}.", field="lot_code"
+            f"Lot {lot.code} is a lot of {lot.item.imps_code}, not {item.imps_code}.",
+            field=field,
+            lot=lot.pk,
+            lot_code=lot.code,
+        )
+    return lot
+
+
+def _fresh(lots: list[Lot]) -> dict[int, Lot]:
+    """Re-read the lots after their balances are locked: a hold that committed meanwhile is seen."""
+    return Lot.objects.select_related("item", "facility").in_bulk([lot.pk for lot in lots])
+
+
+def _check_may_leave(*, lot: Lot, facility: Facility, kind: str, on: date, min_use_by: date | None, field: str):
+    if kind not in SALEABLE_KINDS:
+        return
+    context = _lot_context(lot, facility)
+    if lot.on_hold:
+        raise LotOnHold(
+            f"Lot {lot.code} of {lot.item.imps_code} is on hold ({lot.hold_reason}): it cannot be {_VERBS[kind]}.",
+            field=field,
+            **context,
+            hold_reason=lot.hold_reason,
+            held_at=lot.held_at.isoformat() if lot.held_at else None,
+        )
+    if lot.use_by_date is not None and lot.use_by_date < on:
+        raise LotExpired(
+            f"Lot {lot.code} of {lot.item.imps_code} is past its use-by date {lot.use_by_date.isoformat()} "
+            f"on {on.isoformat()}: it cannot be {_VERBS[kind]}.",
+            field=field,
+            **context,
+            use_by_date=lot.use_by_date.isoformat(),
+        )
+    if min_use_by is not None and lot.use_by_date is not None and lot.use_by_date < min_use_by:
+        raise ShelfLifeTooShort(
+            f"Lot {lot.code} of {lot.item.imps_code} has use-by {lot.use_by_date.isoformat()}, before "
+            f"{min_use_by.isoformat()}, the earliest use-by this movement accepts.",
+            field=field,
+            **context,
+            use_by_date=lot.use_by_date.isoformat(),
+            min_use_by_date=min_use_by.isoformat(),
         )
 
 
-_DAY = StockDay._meta.db_table
-
-_AVAILABLE_SQL = f"""
-SELECT
-  (SELECT closing_lb FROM {_DAY} WHERE facility_id = %(f)s AND item_id = %(i)s AND date <= %(d)s
-   ORDER BY date DESC LIMIT 1),
-  (SELECT MIN(closing_lb) FROM {_DAY} WHERE facility_id = %(f)s AND item_id = %(i)s AND date > %(d)s)
-"""
-
-_FIRST_SHORT_SQL = f"""
-SELECT date FROM {_DAY} WHERE facility_id = %(f)s AND item_id = %(i)s AND date > %(d)s AND closing_lb < %(q)s
-ORDER BY date LIMIT 1
-"""
-
-# One statement moves the days: every row on or after D shifts by the movement, and when D has no
-# row yet, one is inserted from the latest earlier closing (or zero) plus the movement. Not an
-# INSERT .. ON CONFLICT DO UPDATE: PostgreSQL checks CHECK constraints on the proposed row before
-# it looks for the conflict, so a same-day shipment would fail `closing_lb >= 0` on "0 - q". The
-# caller holds the pair's balance lock, so no one else inserts D's row in between.
-_MOVE_DAYS_SQL = f"""
-WITH moved AS (
-  UPDATE {_DAY} SET closing_lb = closing_lb + %(q)s, closing_value = closing_value + %(v)s
-  WHERE facility_id = %(f)s AND item_id = %(i)s AND date >= %(d)s
-  RETURNING date
-)
-INSERT INTO {_DAY} (facility_id, item_id, date, closing_lb, closing_value)
-SELECT %(f)s, %(i)s, %(d)s, COALESCE(p.closing_lb, 0) + %(q)s, COALESCE(p.closing_value, 0) + %(v)s
-FROM (SELECT 1) AS one
-LEFT JOIN LATERAL (
-  SELECT closing_lb, closing_value FROM {_DAY}
-  WHERE facility_id = %(f)s AND item_id = %(i)s AND date < %(d)s ORDER BY date DESC LIMIT 1
-) AS p ON true
-WHERE NOT EXISTS (SELECT 1 FROM moved WHERE moved.date = %(d)s)
-"""
+def _check_lies_at(lot: Lot, facility: Facility, *, field: str) -> None:
+    """A lot is at home where it was received or made, and lies wherever it has been moved to."""
+    if (
+        lot.facility_id != facility.pk
+        and not LotBalance.objects.filter(lot_id=lot.pk, facility_id=facility.pk).exists()
+    ):
+        where = list(
+            LotBalance.objects.filter(lot_id=lot.pk, on_hand_lb__gt=0).values_list("facility__code", flat=True)
+        )
+        raise InvalidInput(
+            f"Lot {lot.code} of {lot.item.imps_code} has no stock at {facility.code}"
+            + (f" (it lies at {', '.join(sorted(where))})." if where else "."),
+            field=field,
+            **_lot_context(lot, facility),
+        )
 
 
-def _ensure_available(*, facility: Facility, item: Item, on: date, quantity: Decimal) -> None:
-    """Refuse (409) an outbound `quantity` dated `on` if any closing on or after `on` is smaller.
-
-    The caller holds the balance row lock, so no other posting for this pair can move the days
-    between this check and the write; the StockDay check constraint is the backstop.
-    """
-    params = {"f": facility.pk, "i": item.pk, "d": on, "q": quantity}
-    with connection.cursor() as cursor:
-        cursor.execute(_AVAILABLE_SQL, params)
-        at_date, later_min = cursor.fetchone()
-        at_date = at_date if at_date is not None else ZERO
-        available = at_date if later_min is None else min(at_date, later_min)
-        if available >= quantity:
-            return
-        short_on = on
-        if at_date >= quantity:
-            cursor.execute(_FIRST_SHORT_SQL, params)
-            short_on = cursor.fetchone()[0]
-    shortfall = quantity - available
+def _ensure_lot_available(*, lot: Lot, facility: Facility, on: date, quantity: Decimal, field: str) -> None:
+    closing, available, first_short = lots_available(
+        facility_id=facility.pk, on=on, lot_ids=[lot.pk], quantity=quantity
+    ).get(lot.pk, (Decimal("0.00"), Decimal("0.00"), None))
+    if available >= quantity:
+        return
+    short_on = first_short if closing >= quantity and first_short else on
     raise InsufficientStock(
-        f"Not enough {item.imps_code} at {facility.code} on {short_on.isoformat()}: "
-        f"{quantity} lb needed, {available} lb available, short {shortfall} lb.",
-        field="quantity_lb",
-        facility=facility.pk,
-        facility_code=facility.code,
-        item=item.pk,
-        imps_code=item.imps_code,
+        f"Not enough of lot {lot.code} ({lot.item.imps_code}) at {facility.code} on {short_on.isoformat()}: "
+        f"{quantity} lb needed, {available} lb available, short {quantity - available} lb.",
+        field=field,
+        **_lot_context(lot, facility),
         date=short_on.isoformat(),
         requested_lb=str(quantity),
         available_lb=str(available),
-        shortfall_lb=str(shortfall),
+        shortfall_lb=str(quantity - available),
     )
 
 
 def _apply(
     *,
     balance: StockBalance,
+    lot_balance: LotBalance,
+    lot: Lot,
     facility: Facility,
     item: Item,
     kind: str,
@@ -186,11 +154,12 @@ def _apply(
     effective_date: date,
     unit_cost: Decimal | None,
     value: Decimal | None = None,
+    field: str = "quantity_lb",
     **fields,
 ) -> StockMovement:
-    """Write one movement and move its day rows and balance. The caller holds `balance`'s lock."""
+    """Write one movement of one lot and move its day rows and balances. The caller holds both locks."""
     if direction < 0:
-        _ensure_available(facility=facility, item=item, on=effective_date, quantity=quantity)
+        _ensure_lot_available(lot=lot, facility=facility, on=effective_date, quantity=quantity, field=field)
         unit_cost = balance.avg_cost_per_lb
         if quantity >= balance.on_hand_lb:
             value = -balance.value  # the last pound takes the remaining value: no rounding residue
@@ -201,14 +170,13 @@ def _apply(
             unit_cost = balance.avg_cost_per_lb if balance.on_hand_lb > 0 else item.standard_cost_per_lb
         value = quantize(quantity * unit_cost, 2)
     signed = quantity * direction
-
-    with connection.cursor() as cursor:
-        params = {"f": facility.pk, "i": item.pk, "d": effective_date, "q": signed, "v": value}
-        cursor.execute(_MOVE_DAYS_SQL, params)
+    stock_days_move(facility_id=facility.pk, item_id=item.pk, on=effective_date, quantity=signed, value=value)
+    lot_days_move(lot_id=lot.pk, facility_id=facility.pk, on=effective_date, quantity=signed)
 
     movement = StockMovement.objects.create(
         facility=facility,
         item=item,
+        lot=lot,
         kind=kind,
         direction=direction,
         quantity_lb=quantity,
@@ -217,18 +185,44 @@ def _apply(
         value=value,
         **fields,
     )
-
-    new_on_hand = balance.on_hand_lb + signed
-    new_value = balance.value + value
+    now = timezone.now()
+    new_on_hand, new_value = balance.on_hand_lb + signed, balance.value + value
     avg = balance.avg_cost_per_lb
     if direction > 0 and new_on_hand > 0:
         avg = quantize(new_value / new_on_hand, 4)
     StockBalance.objects.filter(pk=balance.pk).update(
-        on_hand_lb=F("on_hand_lb") + signed, value=F("value") + value, avg_cost_per_lb=avg, updated_at=timezone.now()
+        on_hand_lb=F("on_hand_lb") + signed, value=F("value") + value, avg_cost_per_lb=avg, updated_at=now
     )
-    # Keep the locked instance in step, so a second leg in the same transaction sees it.
+    LotBalance.objects.filter(pk=lot_balance.pk).update(on_hand_lb=F("on_hand_lb") + signed, updated_at=now)
+    # Keep the locked instances in step, so a second movement in the same transaction sees them.
     balance.on_hand_lb, balance.value, balance.avg_cost_per_lb = new_on_hand, new_value, avg
+    lot_balance.on_hand_lb += signed
     return movement
+
+
+def _inbound_lot(*, lot: Lot | None, kind: str, facility: Facility, item: Item, on: date, unit_cost) -> Lot:
+    """The lot an inbound movement adds to: the one named (of this item, home here or lying here), or a
+    new one for a receipt or production output that names none (code generated, packed on `on`)."""
+    if lot is None:
+        if kind == MovementKind.ADJUSTMENT:
+            raise InvalidInput("A positive adjustment adds to a named lot: give lot.", field="lot")
+        origin = LotOrigin.RECEIPT if kind == MovementKind.RECEIPT else LotOrigin.PRODUCTION
+        code = lot_code_next(facility=facility, on=on)
+        return lot_create(
+            item=item, facility=facility, code=code, origin=origin, pack_date=on, unit_cost_per_lb=unit_cost
+        )
+    lot = _lot_of(lot, item, field="lot")
+    if kind == MovementKind.ADJUSTMENT:
+        if lot.facility_id != facility.pk:
+            _check_lies_at(lot, facility, field="lot")
+    elif lot.facility_id != facility.pk:
+        raise InvalidInput(
+            f"Lot {lot.code} of {item.imps_code} belongs to {lot.facility.code}; a {kind} at {facility.code} "
+            "adds to a lot of its own (move stock between facilities with a transfer).",
+            field="lot",
+            **_lot_context(lot, facility),
+        )
+    return lot
 
 
 def stock_movement_post(
@@ -238,29 +232,50 @@ def stock_movement_post(
     kind: str,
     quantity_lb,
     effective_date: date,
-    lot_code: str = "",
+    lot: Lot | None = None,
     unit_cost_per_lb=None,
     memo: str = "",
     source_type: str = "",
     source_id: int | None = None,
     direction: int | None = None,
+    min_use_by: date | None = None,
 ) -> StockMovement:
-    """Post one non-transfer movement; returns it with `value` = signed value at cost.
+    """Post one non-transfer movement of one lot; returns it with `value` = signed value at cost.
 
-    Outbound kinds (shipment, production_input, adjustment -1) are valued at the current weighted
-    average cost (`unit_cost_per_lb` is ignored for them); that value is the cost of goods sold.
-    Raises InvalidInput (400, naming the field) or InsufficientStock (409); writes nothing then.
+    Inbound: adds to `lot`, or (receipt, production output) to a new lot when none is named.
+    Outbound (shipment, production_input, adjustment -1) names its lot (stock_issue picks FEFO) and
+    is valued at the weighted average cost (`unit_cost_per_lb` is ignored); that value is the COGS.
+    Raises InvalidInput (400, naming the field), InsufficientStock, LotOnHold, LotExpired or
+    ShelfLifeTooShort (409, naming the lot); writes nothing then.
     """
-    kind, direction = _kind_and_direction(kind, direction)
-    quantity = _quantity(quantity_lb)
-    unit_cost = _unit_cost(unit_cost_per_lb)
-    effective_date = _effective_date(effective_date)
+    kind, direction = kind_and_direction(kind, direction)
+    quantity = quantity_input(quantity_lb)
+    unit_cost = unit_cost_input(unit_cost_per_lb)
+    effective_date = date_input(effective_date)
+    if direction < 0:
+        if lot is None:
+            raise InvalidInput("An outbound movement names its lot (stock_issue picks lots FEFO).", field="lot")
+        return stock_issue(
+            facility=facility,
+            item=item,
+            kind=kind,
+            direction=direction if kind == MovementKind.ADJUSTMENT else None,
+            effective_date=effective_date,
+            lots=[(lot, quantity)],
+            min_use_by=min_use_by,
+            memo=memo,
+            source_type=source_type,
+            source_id=source_id,
+            field="lot",
+        )[0]
     with transaction.atomic():
+        lot = _inbound_lot(lot=lot, kind=kind, facility=facility, item=item, on=effective_date, unit_cost=unit_cost)
         balance = stock_balances_lock(pairs=[(facility.pk, item.pk)])[(facility.pk, item.pk)]
-        if direction < 0:
-            _check_lot(facility=facility, item=item, lot_code=lot_code)
+        lot_balance = lot_balances_lock(pairs=[(lot.pk, facility.pk)])[(lot.pk, facility.pk)]
         return _apply(
             balance=balance,
+            lot_balance=lot_balance,
+            lot=_fresh([lot])[lot.pk],
             facility=facility,
             item=item,
             kind=kind,
@@ -268,52 +283,166 @@ def stock_movement_post(
             quantity=quantity,
             effective_date=effective_date,
             unit_cost=unit_cost,
-            lot_code=lot_code,
             memo=memo,
             source_type=source_type,
             source_id=source_id,
         )
 
 
+def _named_lots(lots, item: Item, *, field: str) -> list[tuple[Lot, Decimal, str, str]]:
+    """[(lot, lb, lot's error field, lb's error field)]; `field` "lot" is the one-lot form."""
+    if not isinstance(lots, list | tuple) or not lots:
+        raise InvalidInput("Give at least one lot with its quantity_lb.", field=field)
+    out, seen = [], set()
+    for index, (lot, lb) in enumerate(lots):
+        fields = ("lot", "quantity_lb") if field == "lot" else (f"{field}.{index}.lot", f"{field}.{index}.quantity_lb")
+        lot = _lot_of(lot, item, field=fields[0])
+        if lot.pk in seen:
+            raise InvalidInput(f"Lot {lot.code} appears twice; give it once.", field=fields[0])
+        seen.add(lot.pk)
+        out.append((lot, quantity_input(lb, field=fields[1]), *fields))
+    return out
+
+
+def _take(
+    *, facility: Facility, item: Item, kind: str, on: date, lots, quantity_lb, min_use_by, field: str
+) -> list[tuple[Lot, Decimal, str]]:
+    """Under the pair's lock: the (fresh lot, lb, lb's error field) an outbound posting takes."""
+    if lots is None:
+        if quantity_lb is None:
+            raise InvalidInput("Give quantity_lb (lots are picked FEFO) or the lots to take.", field="quantity_lb")
+        picks = lots_pick_fefo(facility=facility, item=item, quantity_lb=quantity_lb, on=on, min_use_by=min_use_by)
+        return [(lot, lb, "quantity_lb") for lot, lb in picks]
+    named = _named_lots(lots, item, field=field)
+    total = sum(lb for _, lb, _, _ in named)
+    if quantity_lb is not None and quantity_input(quantity_lb) != total:
+        raise InvalidInput(f"quantity_lb is not the sum of the lots' quantity_lb ({total}).", field="quantity_lb")
+    for lot, _, lot_field, _ in named:
+        _check_lies_at(lot, facility, field=lot_field)
+    fresh = _fresh([lot for lot, _, _, _ in named])
+    for lot, _, lot_field, _ in named:
+        _check_may_leave(lot=fresh[lot.pk], facility=facility, kind=kind, on=on, min_use_by=min_use_by, field=lot_field)
+    return [(fresh[lot.pk], lb, lb_field) for lot, lb, _, lb_field in named]
+
+
+def stock_issue(
+    *,
+    facility: Facility,
+    item: Item,
+    kind: str,
+    effective_date: date,
+    quantity_lb=None,
+    lots: list[tuple[Lot, Decimal]] | None = None,
+    min_use_by: date | None = None,
+    direction: int | None = None,
+    memo: str = "",
+    source_type: str = "",
+    source_id: int | None = None,
+    field: str = "lots",
+) -> list[StockMovement]:
+    """Take stock out of named `lots` [(lot, lb)], or `quantity_lb` first-expired-first-out; one movement
+    per lot, every one returned. `min_use_by` refuses (or FEFO skips) lots with an earlier use-by."""
+    kind, direction = kind_and_direction(kind, direction)
+    if direction > 0:
+        raise InvalidInput(f"A {kind} puts stock in: use stock_movement_post.", field="kind")
+    effective_date = date_input(effective_date)
+    with transaction.atomic():
+        balance = stock_balances_lock(pairs=[(facility.pk, item.pk)])[(facility.pk, item.pk)]
+        takes = _take(
+            facility=facility, item=item, kind=kind, on=effective_date, lots=lots, quantity_lb=quantity_lb,
+            min_use_by=min_use_by, field=field,
+        )  # fmt: skip
+        locked = lot_balances_lock(pairs=[(lot.pk, facility.pk) for lot, _, _ in takes])
+        return [
+            _apply(
+                balance=balance,
+                lot_balance=locked[(lot.pk, facility.pk)],
+                lot=lot,
+                facility=facility,
+                item=item,
+                kind=kind,
+                direction=direction,
+                quantity=lb,
+                effective_date=effective_date,
+                unit_cost=None,
+                field=where,
+                memo=memo,
+                source_type=source_type,
+                source_id=source_id,
+            )
+            for lot, lb, where in takes
+        ]
+
+
 def stock_transfer_post(
-    *, lane: TransferLane, item: Item, quantity_lb, ship_date: date, lot_code: str = "", memo: str = ""
-) -> tuple[StockMovement, StockMovement]:
-    """Post a transfer's out leg (dated `ship_date`) and in leg (dated ship_date + lead time) together.
+    *,
+    lane: TransferLane,
+    item: Item,
+    ship_date: date,
+    quantity_lb=None,
+    lot: Lot | None = None,
+    lots: list[tuple[Lot, Decimal]] | None = None,
+    memo: str = "",
+    source_type: str = "",
+    source_id: int | None = None,
+) -> list[tuple[StockMovement, StockMovement]]:
+    """Move lots over a lane: per lot, an out leg (dated `ship_date`) and an in leg (ship_date + lead
+    time) into the same lot at the destination. Named `lot`/`lots`, or `quantity_lb` FEFO.
 
     The in leg carries the out leg's value, so value moves between facilities without change.
     """
-    quantity = _quantity(quantity_lb)
-    ship_date = _effective_date(ship_date)
+    ship_date = date_input(ship_date, field="ship_date")
     if not lane.active:
         raise InvalidInput(f"Lane {lane.pk} is inactive.", field="lane")
+    if lot is not None:
+        if lots is not None:
+            raise InvalidInput("Give lot or lots, not both.", field="lots")
+        lots, field = [(lot, quantity_lb)], "lot"
+        quantity_lb = None
+    else:
+        field = "lots"
     source, target = lane.from_facility, lane.to_facility
+    arrive = ship_date + timedelta(days=lane.lead_time_days)
     with transaction.atomic():
         balances = stock_balances_lock(pairs=[(source.pk, item.pk), (target.pk, item.pk)])
-        _check_lot(facility=source, item=item, lot_code=lot_code)
-        common = {"item": item, "quantity": quantity, "lot_code": lot_code, "memo": memo, "lane": lane}
-        out_leg = _apply(
-            balance=balances[(source.pk, item.pk)],
-            facility=source,
-            kind=MovementKind.TRANSFER_OUT,
-            direction=-1,
-            effective_date=ship_date,
-            unit_cost=None,
-            **common,
+        takes = _take(
+            facility=source, item=item, kind=MovementKind.TRANSFER_OUT, on=ship_date, lots=lots,
+            quantity_lb=quantity_lb, min_use_by=None, field=field,
+        )  # fmt: skip
+        locked = lot_balances_lock(
+            pairs=[(lot.pk, source.pk) for lot, _, _ in takes] + [(lot.pk, target.pk) for lot, _, _ in takes]
         )
-        in_leg = _apply(
-            balance=balances[(target.pk, item.pk)],
-            facility=target,
-            kind=MovementKind.TRANSFER_IN,
-            direction=1,
-            effective_date=ship_date + timedelta(days=lane.lead_time_days),
-            unit_cost=out_leg.unit_cost_per_lb,
-            value=-out_leg.value,
-            transfer_pair=out_leg,
-            **common,
-        )
-        StockMovement.objects.filter(pk=out_leg.pk).update(transfer_pair=in_leg)
-        out_leg.transfer_pair = in_leg
-    return out_leg, in_leg
+        legs = []
+        for lot, lb, where in takes:
+            common = {"item": item, "lot": lot, "quantity": lb, "memo": memo, "lane": lane}
+            common |= {"source_type": source_type, "source_id": source_id}
+            out_leg = _apply(
+                balance=balances[(source.pk, item.pk)],
+                lot_balance=locked[(lot.pk, source.pk)],
+                facility=source,
+                kind=MovementKind.TRANSFER_OUT,
+                direction=-1,
+                effective_date=ship_date,
+                unit_cost=None,
+                field=where,
+                **common,
+            )
+            in_leg = _apply(
+                balance=balances[(target.pk, item.pk)],
+                lot_balance=locked[(lot.pk, target.pk)],
+                facility=target,
+                kind=MovementKind.TRANSFER_IN,
+                direction=1,
+                effective_date=arrive,
+                unit_cost=out_leg.unit_cost_per_lb,
+                value=-out_leg.value,
+                transfer_pair=out_leg,
+                **common,
+            )
+            StockMovement.objects.filter(pk=out_leg.pk).update(transfer_pair=in_leg)
+            out_leg.transfer_pair = in_leg
+            legs.append((out_leg, in_leg))
+    return legs
 
 
-__all__ = ["InsufficientStock", "stock_movement_post", "stock_transfer_post"]
+__all__ = ["InsufficientStock", "stock_issue", "stock_movement_post", "stock_transfer_post"]

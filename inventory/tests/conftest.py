@@ -49,26 +49,34 @@ def ribeye(make_item):
 
 @pytest.fixture
 def receive():
-    """Post a receipt: receive(facility, item, lb, on=date, cost=...)."""
+    """Post a receipt: receive(facility, item, lb, on=date, cost=..., lot_code=... or lot=...).
 
-    def _receive(facility, item, lb, on=date(2026, 3, 1), cost="10.0000", **kwargs):
-        return services.stock_movement_post(
+    A new lot_code creates that lot (packed on the receipt date); none creates a generated lot.
+    """
+
+    def _receive(facility, item, lb, on=date(2026, 3, 1), cost="10.0000", lot_code="", **kwargs):
+        [movement] = services.stock_post(
             facility=facility,
             item=item,
             kind="receipt",
             quantity_lb=Decimal(str(lb)),
             effective_date=on,
             unit_cost_per_lb=Decimal(cost),
+            lot_code=lot_code,
+            lot_details={k: kwargs.pop(k) for k in services.LOT_DETAILS if k in kwargs},
             **kwargs,
         )
+        return movement
 
     return _receive
 
 
 @pytest.fixture
 def ship():
+    """Ship first-expired-first-out (or from `lots=[(lot, lb)]`); returns every movement written."""
+
     def _ship(facility, item, lb, on=date(2026, 3, 5), **kwargs):
-        return services.stock_movement_post(
+        return services.stock_issue(
             facility=facility, item=item, kind="shipment", quantity_lb=Decimal(str(lb)), effective_date=on, **kwargs
         )
 

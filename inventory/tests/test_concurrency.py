@@ -145,7 +145,7 @@ def test_multi_line_shipments_that_pre_lock_their_pairs_do_not_deadlock(committe
             with transaction.atomic():
                 stock_balances_lock(pairs=[(facility.pk, item.pk) for item in order])
                 for item in order:  # lines in the order the customer wrote them
-                    services.stock_movement_post(
+                    services.stock_issue(
                         facility=facility,
                         item=item,
                         kind="shipment",

@@ -24,7 +24,7 @@ def test_receipts_blend_weighted_average_and_shipment_is_valued_at_it(silo, blyt
     assert balance.value == D("15500.00")
     assert balance.avg_cost_per_lb == D("10.3333")
 
-    shipped = ship(blythe, ribeye, 300)
+    [shipped] = ship(blythe, ribeye, 300)
     # COGS for sales: 300 lb at the average cost, negative because it leaves stock.
     assert shipped.value == D("-3099.99")
     assert shipped.unit_cost_per_lb == D("10.3333")
@@ -33,8 +33,9 @@ def test_receipts_blend_weighted_average_and_shipment_is_valued_at_it(silo, blyt
     assert balance.value == D("12400.01")
     assert balance.avg_cost_per_lb == D("10.3333")  # an outbound movement does not move the average
 
-    last = ship(blythe, ribeye, 1200)
-    assert last.value == D("-12400.01")  # the last pound takes the remaining value, no residue
+    last = ship(blythe, ribeye, 1200)  # both receipts' lots, earliest use-by first
+    assert [m.quantity_lb for m in last] == [D("700.00"), D("500.00")]
+    assert sum(m.value for m in last) == D("-12400.01")  # the last pound takes the remaining value, no residue
     balance.refresh_from_db()
     assert (balance.on_hand_lb, balance.value) == (D("0.00"), D("0.00"))
 
@@ -100,11 +101,12 @@ def test_as_of_balances(silo, blythe, ribeye, receive, ship):
 
 
 def test_transfer_posts_both_legs_dated_by_lead_time(silo, blythe, denver, ribeye, receive):
-    receive(blythe, ribeye, 1000, cost="12.0000", lot_code="L1")
+    lot = receive(blythe, ribeye, 1000, cost="12.0000", lot_code="L1").lot
     lane = services.transfer_lane_create(from_facility=blythe, to_facility=denver, lead_time_days=2)
-    out_leg, in_leg = services.stock_transfer_post(
-        lane=lane, item=ribeye, quantity_lb="400", ship_date=date(2026, 3, 3), lot_code="L1"
+    [(out_leg, in_leg)] = services.stock_transfer_post(
+        lane=lane, item=ribeye, quantity_lb="400", ship_date=date(2026, 3, 3), lot=lot
     )
+    assert out_leg.lot_id == in_leg.lot_id == lot.pk  # the label on the box does not change on a truck
     assert (out_leg.kind, out_leg.direction, out_leg.effective_date) == ("transfer_out", -1, date(2026, 3, 3))
     assert (in_leg.kind, in_leg.direction, in_leg.effective_date) == ("transfer_in", 1, date(2026, 3, 5))
     assert out_leg.transfer_pair_id == in_leg.pk and in_leg.transfer_pair_id == out_leg.pk
@@ -135,7 +137,8 @@ def test_transfer_beyond_stock_writes_neither_leg(silo, blythe, denver, ribeye, 
         ({"kind": "adjustment"}, "direction"),
         ({"direction": -1}, "direction"),
         ({"unit_cost_per_lb": D("-1")}, "unit_cost_per_lb"),
-        ({"kind": "shipment", "lot_code": "NOPE"}, "lot_code"),
+        ({"kind": "shipment"}, "lot"),
+        ({"kind": "adjustment", "direction": 1}, "lot"),
     ],
 )
 def test_bad_input_names_the_field(silo, blythe, ribeye, receive, kwargs, field):
@@ -154,8 +157,8 @@ def test_bad_input_names_the_field(silo, blythe, ribeye, receive, kwargs, field)
 
 
 def test_adjustments_carry_their_direction(silo, blythe, ribeye, receive):
-    receive(blythe, ribeye, 100, cost="10.0000")
-    down = services.stock_movement_post(
+    lot = receive(blythe, ribeye, 100, cost="10.0000", on=timezone.localdate()).lot
+    [down] = services.stock_issue(
         facility=blythe,
         item=ribeye,
         kind="adjustment",
@@ -163,7 +166,7 @@ def test_adjustments_carry_their_direction(silo, blythe, ribeye, receive):
         quantity_lb=D("4"),
         effective_date=timezone.localdate(),
     )
-    assert down.value == D("-40.00")
+    assert down.value == D("-40.00") and down.lot_id == lot.pk
     services.stock_movement_post(
         facility=blythe,
         item=ribeye,
@@ -171,6 +174,7 @@ def test_adjustments_carry_their_direction(silo, blythe, ribeye, receive):
         direction=1,
         quantity_lb=D("1"),
         effective_date=timezone.localdate(),
+        lot=lot,
     )
     assert selectors.stock_on_hand(facility=blythe, item=ribeye) == D("97.00")
 

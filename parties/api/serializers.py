@@ -21,6 +21,13 @@ class CustomerSerializer(_CounterpartySerializer):
     billing_address = AddressField()
     shipping_address = AddressField()
     credit_limit = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    min_shelf_life_days = serializers.IntegerField(
+        min_value=0,
+        max_value=3650,
+        required=False,
+        allow_null=True,
+        help_text="Days of shelf life a lot must have left on arrival; null: no requirement. Orders may override.",
+    )
 
     class Meta:
         model = Customer
@@ -34,6 +41,7 @@ class CustomerSerializer(_CounterpartySerializer):
             "shipping_address",
             "payment_terms_days",
             "credit_limit",
+            "min_shelf_life_days",
             "tax_id",
             "external_ref",
             "active",

@@ -7,7 +7,14 @@ from rest_framework import serializers
 from cashsheet.api.serializers import StrictFieldsMixin
 from inventory.models import Facility, Item
 from parties.selectors import customer_list
-from sales.models import SALES_ORDER_TRANSITIONS, SalesOrder, SalesOrderAllocation, SalesOrderLine
+from sales.models import (
+    SALES_ORDER_TRANSITIONS,
+    SalesOrder,
+    SalesOrderAllocation,
+    SalesOrderLine,
+    SalesOrderLineLot,
+)
+from sales.payloads import sales_order_payload
 
 MAX_LINE_LB = Decimal("1000000")  # a single line of more than 500 short tons is a typo, not an order
 
@@ -21,11 +28,23 @@ class SalesOrderAllocationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SalesOrderLineLotSerializer(serializers.ModelSerializer):
+    lot_code = serializers.CharField(source="lot.code", read_only=True)
+    use_by_date = serializers.DateField(source="lot.use_by_date", read_only=True)
+    facility_code = serializers.CharField(source="facility.code", read_only=True)
+
+    class Meta:
+        model = SalesOrderLineLot
+        fields = ["lot", "lot_code", "use_by_date", "facility", "facility_code", "shipped_lb", "movement"]
+        read_only_fields = fields
+
+
 class SalesOrderLineSerializer(serializers.ModelSerializer):
     imps_code = serializers.CharField(source="item.imps_code", read_only=True)
     facility_code = serializers.CharField(source="facility.code", read_only=True)
     source_facility_code = serializers.CharField(source="source_facility.code", read_only=True, default=None)
     allocations = SalesOrderAllocationSerializer(many=True, read_only=True)
+    lots = SalesOrderLineLotSerializer(many=True, read_only=True, help_text="Once shipped: the lots it took.")
 
     class Meta:
         model = SalesOrderLine
@@ -45,6 +64,7 @@ class SalesOrderLineSerializer(serializers.ModelSerializer):
             "source_facility_code",
             "marginal_price_per_lb",
             "allocations",
+            "lots",
         ]
         read_only_fields = fields
 
@@ -70,6 +90,7 @@ class SalesOrderSerializer(serializers.ModelSerializer):
             "status",
             "allowed_next",
             "memo",
+            "min_shelf_life_days",
             "total",
             "invoice",
             "lines",
@@ -84,6 +105,11 @@ class SalesOrderSerializer(serializers.ModelSerializer):
 
     def get_allowed_next(self, order) -> list[str]:
         return list(SALES_ORDER_TRANSITIONS[order.status])
+
+    def to_representation(self, instance):
+        # One shape for GET and webhook events: sales/payloads.py (the fields above document it and a
+        # test holds the two to each other).
+        return sales_order_payload(instance)
 
 
 class LineInputSerializer(serializers.Serializer):
@@ -119,6 +145,9 @@ class SalesOrderCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     order_date = serializers.DateField(required=False)
     external_ref = serializers.CharField(max_length=100, required=False, allow_null=True, allow_blank=True)
     memo = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    min_shelf_life_days = serializers.IntegerField(
+        min_value=0, max_value=3650, required=False, allow_null=True, help_text="Overrides the customer's."
+    )
     status = serializers.ChoiceField(choices=["draft", "confirmed"], required=False, default="draft")
     lines = LineInputSerializer(many=True, allow_empty=False, max_length=500)
 
@@ -129,9 +158,41 @@ class SalesOrderCreateSerializer(StrictFieldsMixin, serializers.Serializer):
         return attrs
 
 
-class ShipLineSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+class LotRefField(serializers.Field):
+    """A lot by id (number) or by code (text): resolved against the line's item when shipping."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).strip():
+            raise serializers.ValidationError("Give the lot's id or its code.")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class ShipLotSerializer(StrictFieldsMixin, serializers.Serializer):
+    lot = LotRefField()
     shipped_lb = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+
+
+class ShipLineSerializer(StrictFieldsMixin, serializers.Serializer):
+    """{id, shipped_lb} (lots picked FEFO), {id, lot, shipped_lb} (one lot) or {id, lots: [{lot, shipped_lb}]}."""
+
+    id = serializers.IntegerField()
+    shipped_lb = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"), required=False)
+    lot = LotRefField(required=False)
+    lots = ShipLotSerializer(many=True, required=False, allow_empty=False, max_length=200)
+
+    def validate(self, attrs):
+        if "lot" in attrs and "lots" in attrs:
+            raise serializers.ValidationError({"lot": ["Give lot or lots, not both."]})
+        if "lot" in attrs:
+            if "shipped_lb" not in attrs:
+                raise serializers.ValidationError({"shipped_lb": ["Give the lot's shipped_lb."]})
+            attrs["lots"] = [{"lot": attrs.pop("lot"), "shipped_lb": attrs["shipped_lb"]}]
+        elif "lots" not in attrs and "shipped_lb" not in attrs:
+            raise serializers.ValidationError({"shipped_lb": ["Give shipped_lb, or lots with theirs."]})
+        return attrs
 
 
 class SalesOrderPatchSerializer(StrictFieldsMixin, serializers.Serializer):
@@ -140,6 +201,7 @@ class SalesOrderPatchSerializer(StrictFieldsMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=["draft", "confirmed", "shipped", "invoiced", "cancelled"], required=False)
     ship_date = serializers.DateField(required=False)
     delivery_date = serializers.DateField(required=False)
+    min_shelf_life_days = serializers.IntegerField(min_value=0, max_value=3650, required=False, allow_null=True)
     facility = serializers.PrimaryKeyRelatedField(queryset=Facility.objects.filter(active=True), required=False)
     external_ref = serializers.CharField(max_length=100, required=False, allow_null=True, allow_blank=True)
     memo = serializers.CharField(max_length=500, required=False, allow_blank=True)

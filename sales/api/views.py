@@ -1,7 +1,5 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from cashsheet.api.exceptions import InvalidInput
 from cashsheet.api.viewsets import ResourceViewSet
@@ -25,8 +23,19 @@ SALES_ORDER_EXAMPLE = OpenApiExample(
     request_only=True,
 )
 SHIP_EXAMPLE = OpenApiExample(
-    "Ship with catch weights",
+    "Ship with catch weights, lots picked first-expired-first-out",
     value={"status": "shipped", "lines": [{"id": 101, "shipped_lb": "2391.40"}, {"id": 102, "shipped_lb": 612}]},
+    request_only=True,
+)
+SHIP_LOTS_EXAMPLE = OpenApiExample(
+    "Ship with catch weights per lot",
+    value={
+        "status": "shipped",
+        "lines": [
+            {"id": 101, "lots": [{"lot": 812, "shipped_lb": "1601.40"}, {"lot": "SH-26330-112A", "shipped_lb": 790}]},
+            {"id": 102, "lot": 815, "shipped_lb": 612},
+        ],
+    },
     request_only=True,
 )
 
@@ -54,11 +63,15 @@ def _line_inputs(lines) -> list:
         tags=["sales-orders"],
         request=SalesOrderPatchSerializer,
         responses={200: SalesOrderSerializer},
-        examples=[SHIP_EXAMPLE],
+        examples=[SHIP_EXAMPLE, SHIP_LOTS_EXAMPLE],
         description=(
-            '`{"status": "confirmed"|"shipped"|"invoiced"|"cancelled"}`; shipping takes '
-            "`lines: [{id, shipped_lb}]` within the silo's catch-weight tolerance. Other transitions "
-            "are 409 naming the current state and the allowed next ones."
+            '`{"status": "confirmed"|"shipped"|"invoiced"|"cancelled"}`; shipping takes, per line, '
+            "`{id, lots: [{lot, shipped_lb}]}` (lot by id or code), `{id, lot, shipped_lb}`, or `{id, shipped_lb}` "
+            "(lots picked first-expired-first-out), each line's total within the silo's catch-weight tolerance. "
+            "A held or expired lot, a lot not lying at the line's source facilities, or one that would arrive "
+            "with less shelf life than `min_shelf_life_days` (the order's, else the customer's) is a 409 naming "
+            "the lot and its use-by date; nothing is written. Other transitions are 409 naming the current "
+            "state and the allowed next ones."
         ),
     ),
     invoice=extend_schema(
@@ -72,42 +85,38 @@ class SalesOrderViewSet(ResourceViewSet):
     ordering_fields = ["created_at", "updated_at", "id", "order_date", "delivery_date", "number"]
     action_permissions = {"invoice": ["sales.change_salesorder"]}
 
+    create_serializer_class = SalesOrderCreateSerializer
+    update_serializer_class = SalesOrderPatchSerializer
+
     def get_queryset(self):
         return selectors.sales_order_list()
 
-    def _render(self, order, status_code=status.HTTP_200_OK):
-        return Response(SalesOrderSerializer(selectors.sales_order_list().get(pk=order.pk)).data, status=status_code)
+    def create_service(self, data):
+        lines = _line_inputs(data.pop("lines"))
+        return services.sales_order_create(lines=lines, actor=self.request.user, **data)
 
-    def create(self, request, *args, **kwargs):
-        data = SalesOrderCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        attrs = dict(data.validated_data)
-        lines = _line_inputs(attrs.pop("lines"))
-        order = services.sales_order_create(lines=lines, actor=request.user, **attrs)
-        return self._render(order, status.HTTP_201_CREATED)
-
-    def partial_update(self, request, *args, **kwargs):
-        order = self.get_object()
-        data = SalesOrderPatchSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        attrs = dict(data.validated_data)
-        if "status" in attrs:
-            shipped = {line["id"]: line["shipped_lb"] for line in attrs.get("lines", [])}
-            if len(shipped) != len(attrs.get("lines", [])):
-                raise InvalidInput("Each line id may appear once.", field="lines")
-            order = services.sales_order_transition(
-                order=order,
-                status=attrs["status"],
-                shipped=shipped,
-                ship_date=attrs.get("ship_date"),
-                actor=request.user,
+    def update_service(self, order, data):
+        if "status" not in data:
+            lines = data.pop("lines", None)
+            return services.sales_order_update(order=order, lines=_line_inputs(lines) if lines else None, **data)
+        shipped = {
+            line["id"]: services.ShipLine(
+                shipped_lb=line.get("shipped_lb"),
+                lots=[(x["lot"], x["shipped_lb"]) for x in line["lots"]] if "lots" in line else None,
             )
-        else:
-            lines = attrs.pop("lines", None)
-            order = services.sales_order_update(order=order, lines=_line_inputs(lines) if lines else None, **attrs)
-        return self._render(order)
+            for line in data.get("lines", [])
+        }
+        if len(shipped) != len(data.get("lines", [])):
+            raise InvalidInput("Each line id may appear once.", field="lines")
+        return services.sales_order_transition(
+            order=order,
+            status=data["status"],
+            shipped=shipped,
+            ship_date=data.get("ship_date"),
+            actor=self.request.user,
+        )
 
     @action(detail=True, methods=["post"])
     def invoice(self, request, *args, **kwargs):
-        order = services.sales_order_invoice(order=self.get_object(), actor=request.user)
-        return self._render(order)
+        order = self.get_object()
+        return self.write(lambda: services.sales_order_invoice(order=order, actor=request.user))

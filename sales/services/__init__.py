@@ -9,10 +9,11 @@ from sales.services.orders import (
     sales_order_transition,
     sales_order_update,
 )
-from sales.services.ship import sales_order_ship
+from sales.services.ship import ShipLine, sales_order_ship
 
 __all__ = [
     "LineInput",
+    "ShipLine",
     "sales_order_cancel",
     "sales_order_confirm",
     "sales_order_create",

@@ -85,6 +85,7 @@ def sales_order_create(
     order_date: date | None = None,
     external_ref: str | None = None,
     memo: str = "",
+    min_shelf_life_days: int | None = None,
     status: str = SalesOrderStatus.DRAFT,
     actor=None,
 ) -> SalesOrder:
@@ -111,6 +112,7 @@ def sales_order_create(
         order_date=order_date or timezone.localdate(),
         delivery_date=delivery_date,
         memo=memo,
+        min_shelf_life_days=min_shelf_life_days,
     )
     _write_lines(order, lines)
     order.save(update_fields=["total", "updated_at"])
@@ -165,7 +167,7 @@ def sales_order_transition(
     *,
     order: SalesOrder,
     status: str,
-    shipped: dict[int, Decimal] | None = None,
+    shipped: dict | None = None,
     ship_date: date | None = None,
     actor=None,
 ) -> SalesOrder:

@@ -1,0 +1,145 @@
+"""lot_transform: production at the lot level. Input lots go in, output lots come out, LotEdge rows
+record which went into which. Issue 13's production order completion calls this (it does not post
+production movements itself), so genealogy and stock never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from cashsheet.api.exceptions import InvalidInput
+from cashsheet.api.fields import quantize
+from inventory.locks import lot_balances_lock, stock_balances_lock
+from inventory.models import Facility, Item, Lot, LotEdge, LotOrigin, LotState, MovementKind, StockMovement
+from inventory.services.inputs import date_input, quantity_input, unit_cost_input
+from inventory.services.lots import lot_code_next, lot_create, shelf_life_use_by
+from inventory.services.stock import _apply, _fresh, _inbound_lot, _take
+
+
+@dataclass(frozen=True)
+class TransformOutput:
+    """One output of a production: `quantity_lb` of `item` into `lot` (existing, made here) or a new lot
+    (`code` or generated; packed on the production date; use-by from the item's shelf life, never
+    later than the earliest input's use-by, unless `use_by_date` is given)."""
+
+    item: Item
+    quantity_lb: Decimal
+    lot: Lot | None = None
+    code: str = ""
+    state: str = LotState.CHILLED
+    use_by_date: date | None = None
+    unit_cost_per_lb: Decimal | None = None
+
+
+@dataclass
+class TransformResult:
+    inputs: list[StockMovement] = field(default_factory=list)
+    outputs: list[StockMovement] = field(default_factory=list)
+    lots: list[Lot] = field(default_factory=list)  # the output lots, in the order of `outputs`
+    edges: list[LotEdge] = field(default_factory=list)
+
+
+@transaction.atomic
+def lot_transform(
+    *,
+    facility: Facility,
+    inputs: list[tuple[Lot, Decimal]],
+    outputs: list[TransformOutput],
+    production_date: date,
+    memo: str = "",
+    source_type: str = "",
+    source_id: int | None = None,
+) -> TransformResult:
+    """Consume `inputs` [(lot, lb)] at `facility` and produce `outputs`, in one transaction.
+
+    Inputs must be unheld and unexpired on the production date. An output without a unit cost is
+    valued at the inputs' cost spread evenly per output lb. Each output lot gets one LotEdge per
+    input lot carrying that input's lb in proportion to the output's share of the output lb.
+    """
+    production_date = date_input(production_date, field="production_date")
+    if not inputs:
+        raise InvalidInput("A production consumes at least one input lot.", field="inputs")
+    if not outputs:
+        raise InvalidInput("A production makes at least one output.", field="outputs")
+    for index, output in enumerate(outputs):
+        if not isinstance(output, TransformOutput):
+            raise InvalidInput("Each output is a TransformOutput.", field=f"outputs.{index}")
+        quantity_input(output.quantity_lb, field=f"outputs.{index}.quantity_lb")
+        unit_cost_input(output.unit_cost_per_lb, field=f"outputs.{index}.unit_cost_per_lb")
+    by_item: dict[int, list[tuple[Lot, Decimal]]] = {}
+    items: dict[int, Item] = {}
+    for lot, lb in inputs:
+        by_item.setdefault(lot.item_id, []).append((lot, lb))
+        items[lot.item_id] = lot.item
+    pairs = [(facility.pk, item_id) for item_id in by_item] + [(facility.pk, o.item.pk) for o in outputs]
+    balances = stock_balances_lock(pairs=pairs)
+
+    result = TransformResult()
+    taken: list[tuple[Lot, Decimal]] = []
+    for item_id, entries in by_item.items():
+        item = items[item_id]
+        for lot, lb, lb_field in _take(
+            facility=facility, item=item, kind=MovementKind.PRODUCTION_INPUT, on=production_date, lots=entries,
+            quantity_lb=None, min_use_by=None, field="inputs",
+        ):  # fmt: skip
+            lot_balance = lot_balances_lock(pairs=[(lot.pk, facility.pk)])[(lot.pk, facility.pk)]
+            movement = _apply(
+                balance=balances[(facility.pk, item_id)], lot_balance=lot_balance, lot=lot, facility=facility,
+                item=item, kind=MovementKind.PRODUCTION_INPUT, direction=-1, quantity=lb,
+                effective_date=production_date, unit_cost=None, field=lb_field, memo=memo,
+                source_type=source_type, source_id=source_id,
+            )  # fmt: skip
+            result.inputs.append(movement)
+            taken.append((lot, lb))
+
+    input_value = -sum((m.value for m in result.inputs), Decimal("0"))
+    output_lb = sum((quantize(o.quantity_lb) for o in outputs), Decimal("0"))
+    earliest_use_by = min((lot.use_by_date for lot, _ in taken if lot.use_by_date), default=None)
+    kill_dates = [lot.kill_date for lot, _ in taken if lot.kill_date]
+    for index, output in enumerate(outputs):
+        quantity = quantize(output.quantity_lb)
+        lot = output.lot
+        if lot is None:
+            use_by = output.use_by_date or shelf_life_use_by(
+                item=output.item, pack_date=production_date, state=output.state
+            )
+            if output.use_by_date is None and earliest_use_by is not None:
+                use_by = max(min(use_by, earliest_use_by), production_date)
+            lot = lot_create(
+                item=output.item, facility=facility, origin=LotOrigin.PRODUCTION, pack_date=production_date,
+                code=output.code or lot_code_next(facility=facility, on=production_date), state=output.state,
+                use_by_date=use_by, kill_date=min(kill_dates) if kill_dates else None,
+                unit_cost_per_lb=output.unit_cost_per_lb,
+            )  # fmt: skip
+        else:
+            lot = _inbound_lot(
+                lot=lot, kind=MovementKind.PRODUCTION_OUTPUT, facility=facility, item=output.item,
+                on=production_date, unit_cost=None,
+            )  # fmt: skip
+        cost = output.unit_cost_per_lb
+        if cost is None:
+            cost = quantize(input_value / output_lb, 4) if output_lb else Decimal("0.0000")
+        lot_balance = lot_balances_lock(pairs=[(lot.pk, facility.pk)])[(lot.pk, facility.pk)]
+        movement = _apply(
+            balance=balances[(facility.pk, output.item.pk)], lot_balance=lot_balance, lot=_fresh([lot])[lot.pk],
+            facility=facility, item=output.item, kind=MovementKind.PRODUCTION_OUTPUT, direction=1,
+            quantity=quantity, effective_date=production_date, unit_cost=cost,
+            field=f"outputs.{index}.quantity_lb", memo=memo, source_type=source_type, source_id=source_id,
+        )  # fmt: skip
+        result.outputs.append(movement)
+        result.lots.append(lot)
+    # Each input's lb is shared over the outputs by their lb; the last output takes the rounding rest.
+    for parent, lb in taken:
+        rest = lb
+        for position, (lot, movement) in enumerate(zip(result.lots, result.outputs, strict=True)):
+            last = position == len(result.outputs) - 1
+            share = rest if last else quantize(lb * movement.quantity_lb / output_lb)
+            rest -= share
+            if share > 0 and parent.pk != lot.pk:
+                result.edges.append(LotEdge(parent=parent, child=lot, quantity_lb=share))
+    LotEdge.objects.bulk_create(result.edges)
+    return result
