@@ -100,11 +100,12 @@ MIDDLEWARE = [
     "cashsheet.api.idempotency.IdempotencyMiddleware",
     "cashsheet.api.middleware.ApiResponseHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, CSRF, auth and messages as Django's, skipped for Bearer-token API calls (cashsheet.api.middleware).
+    "cashsheet.api.middleware.SessionMiddleware",
     "cashsheet.api.middleware.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "cashsheet.api.middleware.CsrfViewMiddleware",
+    "cashsheet.api.middleware.AuthenticationMiddleware",
+    "cashsheet.api.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -172,6 +173,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Several hosts: the broker may be named on its own, e.g. Redis Sentinel (docs/scaling.md):
+# CELERY_BROKER_URL=sentinel://s1:26379;sentinel://s2:26379;sentinel://s3:26379/0
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or CELERY_BROKER_URL
+if CELERY_BROKER_URL.startswith("sentinel://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = os.environ.get("CELERY_SENTINEL_MASTER", "cashsheet")
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE: dict = {}
 
@@ -204,7 +210,7 @@ REST_FRAMEWORK = {
         "cashsheet.api.filters.SearchFilter",
         "cashsheet.api.filters.OrderingFilter",
     ],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["cashsheet.api.renderers.ApiJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["cashsheet.api.parsers.JSONParser"],
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
     "DEFAULT_VERSION": "v2",
@@ -315,3 +321,8 @@ CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {"task": "webhooks.sweep", "schedule": 
 CELERY_BEAT_SCHEDULE["webhooks-purge"] = {"task": "webhooks.purge", "schedule": 3600.0}
 # A task waits this long for its batch; slower requests finish in the background (see webhooks/sender.py).
 CASHSHEET_WEBHOOK_HANDOFF_S = float(os.environ.get("CASHSHEET_WEBHOOK_HANDOFF_S", "1"))
+# Per worker process: requests in flight to one endpoint, for one silo, and send threads in all. A silo's
+# slow receivers can hold at most its share; see webhooks/sender.py.
+CASHSHEET_WEBHOOK_ENDPOINT_CONCURRENCY = int(os.environ.get("CASHSHEET_WEBHOOK_ENDPOINT_CONCURRENCY", "8"))
+CASHSHEET_WEBHOOK_SILO_CONCURRENCY = int(os.environ.get("CASHSHEET_WEBHOOK_SILO_CONCURRENCY", "16"))
+CASHSHEET_WEBHOOK_SEND_THREADS = int(os.environ.get("CASHSHEET_WEBHOOK_SEND_THREADS", "64"))

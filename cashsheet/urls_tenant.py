@@ -12,6 +12,7 @@ from cashsheet.api import views as api_views
 api_patterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(urlconf="cashsheet.urls_tenant"), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("cashsheet.api.urls")),
     path("", include("silos.members.api.urls")),
     path("", include("parties.api.urls")),
     path("", include("sales.api.urls")),

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from cashsheet.api.rendering import date_str as _date
+from cashsheet.api.rendering import datetime_str as _dt
 from inventory.models import Lot
-
-
-def _date(value) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _dt(value) -> str | None:
-    # DRF renders aware datetimes in UTC with a trailing Z.
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def lot_balances(lot: Lot) -> list[dict]:
@@ -46,9 +39,10 @@ def lot_payload(lot: Lot) -> dict:
     return lot_render(lot_list().get(pk=lot.pk))
 
 
-def lot_render(lot: Lot) -> dict:
-    """A lot from `lot_list()` (balances and holds prefetched) as the API renders it."""
-    balances = lot_balances(lot)
+def lot_render(lot: Lot, *, balances: list[dict] | None = None, holds: list[dict] | None = None) -> dict:
+    """A lot from `lot_list()` (balances and holds prefetched) as the API renders it; `balances` and `holds`
+    (already rendered) spare reading them, as the event-type example does."""
+    balances = lot_balances(lot) if balances is None else balances
     return {
         "id": lot.pk,
         "code": lot.code,
@@ -70,7 +64,7 @@ def lot_render(lot: Lot) -> dict:
         "on_hold": lot.on_hold,
         "hold_reason": lot.hold_reason,
         "held_at": _dt(lot.held_at),
-        "holds": lot_holds(lot),
+        "holds": lot_holds(lot) if holds is None else holds,
         "unit_cost_per_lb": f"{lot.unit_cost_per_lb:.4f}" if lot.unit_cost_per_lb is not None else None,
         "created_at": _dt(lot.created_at),
         "updated_at": _dt(lot.updated_at),

@@ -1,7 +1,8 @@
 """Financial reports, aggregated in PostgreSQL (GROUP BY, window functions), never row by row in Python.
 
 Each report returns {"report", "params", "columns", "rows", "totals", ...}: `columns` names the keys of
-every row, so the same dict renders as JSON or as CSV.
+every row, so the same dict renders as JSON or as CSV. They are registered with cashsheet.api.reports,
+which serves them at /reports/{name}/.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cashsheet.api.filters import parse_id
+from cashsheet.api.reports import Report, report_register
 from ledger.errors import InvalidInput
 from ledger.models import (
     Account,
@@ -298,42 +300,31 @@ def ap_aging(params: dict) -> dict:
     )  # fmt: skip
 
 
-# name → (function, description, parameters, permission)
-REPORTS = {
-    "trial-balance": (
-        trial_balance, "Debit and credit balance of every account as of a date.",
-        {"as_of": "date, default today"}, "ledger.view_journalentry",
+DATE = {"as_of": "date, default today"}
+RANGE = {"from": "date, default 1 January this year", "to": "date, default today"}
+report_register(
+    Report(
+        "trial-balance", trial_balance, "Debit and credit balance of every account as of a date.", DATE,
+        "ledger.view_journalentry",
     ),
-    "balance-sheet": (
-        balance_sheet, "Assets = liabilities + equity (with current earnings) as of a date.",
-        {"as_of": "date, default today"}, "ledger.view_journalentry",
+    Report(
+        "balance-sheet", balance_sheet, "Assets = liabilities + equity (with current earnings) as of a date.", DATE,
+        "ledger.view_journalentry",
     ),
-    "income-statement": (
-        income_statement, "Revenue, expenses and net income between two dates.",
-        {"from": "date, default 1 January this year", "to": "date, default today"}, "ledger.view_journalentry",
+    Report(
+        "income-statement", income_statement, "Revenue, expenses and net income between two dates.", RANGE,
+        "ledger.view_journalentry",
     ),
-    "general-ledger": (
-        general_ledger, "Every posting to one account with its running balance.",
-        {"account": "account id or code, required", "from": "date, default 1 January this year",
-         "to": "date, default today"}, "ledger.view_journalentry",
+    Report(
+        "general-ledger", general_ledger, "Every posting to one account with its running balance.",
+        {"account": "account id or code, required", **RANGE}, "ledger.view_journalentry",
     ),
-    "ar-aging": (
-        ar_aging, "Open invoices per customer by days past due (current, 1-30, 31-60, 61-90, over 90).",
-        {"as_of": "date, default today"}, "ledger.view_invoice",
+    Report(
+        "ar-aging", ar_aging, "Open invoices per customer by days past due (current, 1-30, 31-60, 61-90, over 90).",
+        DATE, "ledger.view_invoice",
     ),
-    "ap-aging": (
-        ap_aging, "Open bills per vendor by days past due (current, 1-30, 31-60, 61-90, over 90).",
-        {"as_of": "date, default today"}, "ledger.view_bill",
+    Report(
+        "ap-aging", ap_aging, "Open bills per vendor by days past due (current, 1-30, 31-60, 61-90, over 90).",
+        DATE, "ledger.view_bill",
     ),
-}  # fmt: skip
-
-
-def report_run(name: str, params: dict) -> dict:
-    function = REPORTS[name][0]
-    known = set(REPORTS[name][2]) | {"format"}
-    unknown = sorted(set(params) - known)
-    if unknown:
-        raise InvalidInput(
-            f"Unknown parameter '{unknown[0]}' for {name}; use {', '.join(sorted(REPORTS[name][2]))}.", field=unknown[0]
-        )
-    return function(params)
+)  # fmt: skip

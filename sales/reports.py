@@ -16,6 +16,8 @@ from decimal import Decimal
 from django.db import connection
 
 from cashsheet.api.exceptions import InvalidInput
+from cashsheet.api.filters import parse_id
+from cashsheet.api.reports import Report, report_register
 from inventory.models import Facility, Item, Lot, LotBalance, LotEdge, StockMovement
 from inventory.selectors import GENEALOGY_CTE, lot_find
 from ledger.models import Invoice
@@ -134,9 +136,10 @@ def _start(params: dict, *, direction: str) -> tuple[list[int], dict]:
         if not lots:
             raise InvalidInput(f"Sales order {order.number} has not shipped.", field="sales_order")
         return lots, {"sales_order": order.pk, "order_number": order.number}
-    if not movement_ref.isdigit():
+    movement_id = parse_id(movement_ref)
+    if movement_id is None:
         raise InvalidInput(f"'{movement_ref}' is not a movement id.", field="movement")
-    movement = StockMovement.objects.filter(pk=int(movement_ref)).select_related("lot").first()
+    movement = StockMovement.objects.filter(pk=movement_id).select_related("lot").first()
     if movement is None:
         raise InvalidInput(f"No stock movement {movement_ref}.", field="movement")
     return [movement.lot_id], {"movement": movement.pk, "lot_code": movement.lot.code}
@@ -263,16 +266,17 @@ def recall(params: dict) -> dict:
     }
 
 
-# name → (function, description, parameters, permission), the shape /reports/ registers.
-REPORTS = {
-    "trace": (
-        trace, "Lot genealogy: forward to every lot made from it and every shipment; backward to the receipts.",
+report_register(
+    Report(
+        "trace", trace,
+        "Lot genealogy: forward to every lot made from it and every shipment; backward to the receipts.",
         {"lot": "lot id or code", "direction": "forward (default) or backward",
          "sales_order": "backward from a shipped order (id or number)", "movement": "backward from a movement id"},
         "inventory.view_lot",
     ),
-    "recall": (
-        recall, "The customers to contact for a lot and everything made from it: lb, dates, orders, contact.",
+    Report(
+        "recall", recall,
+        "The customers to contact for a lot and everything made from it: lb, dates, orders, contact.",
         {"lot": "lot id or code"}, "inventory.view_lot",
     ),
-}  # fmt: skip
+)  # fmt: skip

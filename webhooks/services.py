@@ -11,13 +11,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cashsheet.api.exceptions import Conflict, InvalidInput
+from cashsheet.celery import app as celery_app
 from webhooks import signing, ssrf
 from webhooks.events import EVENT_TYPES
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
+from webhooks.payloads import ping_payload
 
 logger = logging.getLogger(__name__)
 
 ROTATION_OVERLAP = timedelta(hours=24)
+DELIVER_TASK = "webhooks.deliver"  # the task webhooks/tasks.py registers under this name
 ENQUEUE_CHUNK = 50
 BROKER_FAIL_FAST = {"max_retries": 0, "connect_retries_timeout": 1.0, "socket_connect_timeout": 1.0}
 ENDPOINT_FIELDS = frozenset({"url", "description", "events", "active", "api_version"})
@@ -34,7 +37,7 @@ def event_emit(*, event_type: str, obj: dict, api_version: str = "v2") -> Event:
     even if Redis or the workers are down (the sweep sends what the after-commit hook could not).
     """
     if event_type not in EVENT_TYPES:
-        raise ValueError(f"unknown event type {event_type!r}; add it to webhooks/events.py")
+        raise ValueError(f"unknown event type {event_type!r}; register it in its app's events.py")
     event = Event.objects.create(type=event_type, api_version=api_version, data={"object": obj})
     endpoint_ids = WebhookEndpoint.objects.filter(
         Q(events__contains=["*"]) | Q(events__contains=[event_type]), active=True
@@ -88,21 +91,24 @@ class _AfterCommit:
 
 
 def deliveries_enqueue(delivery_ids: Iterable[int], *, countdown: float | None = None) -> None:
-    """Hand deliveries to the broker. Never raises: a broker outage must not fail a committed request."""
-    from webhooks.tasks import deliver
+    """Hand deliveries to the broker. Never raises: a broker outage must not fail a committed request.
 
+    The task is sent by name (webhooks/tasks.py registers it), so the outbox does not import the worker's
+    code and the worker's code can call back here without an import circle. The silo's schema rides in
+    the message headers (tenant-schemas-celery's send_task).
+    """
     ids = list(delivery_ids)
     if not ids:
         return
     try:
         # Fail fast when Redis is down (kombu's default retries block the caller for seconds): this runs
         # right after the caller's COMMIT, inside its request.
-        with deliver.app.connection_for_write(transport_options=BROKER_FAIL_FAST) as conn:
-            producer = deliver.app.amqp.Producer(conn)
+        with celery_app.connection_for_write(transport_options=BROKER_FAIL_FAST) as conn:
+            producer = celery_app.amqp.Producer(conn)
             # One message per chunk: the worker claims a chunk (plus whatever else is due) in one query.
             for start in range(0, len(ids), ENQUEUE_CHUNK):
                 chunk = ids[start : start + ENQUEUE_CHUNK]
-                deliver.apply_async(args=[chunk], countdown=countdown, retry=False, producer=producer)
+                celery_app.send_task(DELIVER_TASK, args=[chunk], countdown=countdown, retry=False, producer=producer)
     except Exception:  # noqa: BLE001 - any broker failure: the rows are committed, the sweep recovers them
         logger.warning("webhook deliveries not queued (broker unavailable?); the sweep will send them", exc_info=True)
 
@@ -197,7 +203,7 @@ def endpoint_test(*, endpoint: WebhookEndpoint) -> Event:
     event = Event.objects.create(
         type="ping",
         api_version=endpoint.api_version,
-        data={"object": {"object": "webhook_endpoint", "id": endpoint.pk, "url": endpoint.url, "message": "ping"}},
+        data={"object": ping_payload(endpoint_id=endpoint.pk, url=endpoint.url)},
     )
     _deliveries_create(event=event, endpoint_ids=[endpoint.pk])
     return event

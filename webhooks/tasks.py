@@ -6,9 +6,10 @@ from celery import shared_task
 from django_tenants.utils import get_public_schema_name, get_tenant_model, schema_context
 
 from webhooks import dispatch
+from webhooks.services import DELIVER_TASK
 
 
-@shared_task(name="webhooks.deliver", ignore_result=True)
+@shared_task(name=DELIVER_TASK, ignore_result=True)
 def deliver(delivery_ids: list[int]) -> dict[str, int]:
     """One attempt of these deliveries (and other due ones); runs in the schema the sender was set to."""
     return dispatch.deliveries_send(delivery_ids)

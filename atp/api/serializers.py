@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from atp import selectors
 from atp.models import AtpCheck, LpRun, LpSolver, PlannedStep
+from atp.payloads import lp_run_payload
 from atp.services import MAX_QUANTITY_LB, MAX_SHELF_LIFE_DAYS
 from cashsheet.api.exceptions import InvalidInput
 from cashsheet.api.serializers import ResourceSerializer, StrictFieldsMixin
@@ -120,11 +121,17 @@ class LpRunSerializer(ResourceSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance):
+        return lp_run_payload(instance)  # one shape for GET and lp_solve.complete (atp/payloads.py)
+
 
 class LpRunDetailSerializer(LpRunSerializer):
     class Meta(LpRunSerializer.Meta):
         fields = [*LpRunSerializer.Meta.fields, "plan"]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        return {**lp_run_payload(instance), "plan": instance.plan}
 
 
 class AtpCheckRecordSerializer(serializers.ModelSerializer):

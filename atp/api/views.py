@@ -6,7 +6,6 @@ import csv
 import gzip
 import io
 import logging
-from dataclasses import asdict
 
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
@@ -26,9 +25,10 @@ from atp.api.serializers import (
 )
 from atp.engine import cache
 from atp.filters import AtpCheckFilterSet, LpRunFilterSet, PlannedStepFilterSet
+from atp.payloads import atp_check_payload
 from cashsheet.api.csv import csv_row
 from cashsheet.api.exceptions import Conflict
-from cashsheet.api.viewsets import ReadOnlyResourceViewSet
+from cashsheet.api.viewsets import ReadOnlyResourceViewSet, ResourceViewSet
 
 logger = logging.getLogger(__name__)
 
@@ -85,11 +85,8 @@ CHECK_PARTIAL = OpenApiExample(
 )
 
 
-def _answer(result: services.AtpResult) -> dict:
-    data = asdict(result)
-    return AtpCheckResponseSerializer(data).data
-
-
+# Not a ResourceViewSet: a simulation that writes nothing while answering (the check is recorded after
+# the response is sent, in services.atp_check_record's own transaction).
 class AtpCheckView(APIView):
     """Available to promise: can `quantity_lb` of an item be delivered at a facility on a date, from where,
     and at what marginal price. A simulation: nothing is reserved."""
@@ -124,17 +121,14 @@ class AtpCheckView(APIView):
             delivery_date=data["delivery_date"],
             min_shelf_life_days=data.get("min_shelf_life_days"),
         )
-        answer = _answer(result)
-        response = Response(answer, status=status.HTTP_200_OK)
+        response = Response(atp_check_payload(result), status=status.HTTP_200_OK)
         user = request.user
 
         def record() -> None:
             # Runs when the server closes the response, after the bytes are sent: the record and the
             # `atp.checked` event never delay the answer.
             try:
-                services.atp_check_record(
-                    result=result, facility=data["facility"], item=data["item"], answer=answer, user=user
-                )
+                services.atp_check_record(result=result, facility=data["facility"], item=data["item"], user=user)
             except Exception:  # noqa: BLE001 - the caller has its answer; log and keep serving
                 logger.exception("could not record ATP check %s", result.check_id)
             try:
@@ -201,8 +195,9 @@ class AtpCheckRecordViewSet(ReadOnlyResourceViewSet):
         "`model.mps` and `model.lp`.",
     ),
 )
-class LpRunViewSet(ReadOnlyResourceViewSet):
+class LpRunViewSet(ResourceViewSet):
     http_method_names = ["get", "post", "head", "options"]
+    created_status = status.HTTP_202_ACCEPTED  # the run is solved in a worker
     filterset_class = LpRunFilterSet
     search_fields = ["status", "error"]
     ordering_fields = ["created_at", "updated_at", "id", "status", "duration_ms"]
@@ -220,13 +215,13 @@ class LpRunViewSet(ReadOnlyResourceViewSet):
             return Response(run.plan.get("rows", []))
         return Response(self.get_serializer(run).data)
 
-    def create(self, request, *args, **kwargs):
-        body = LpRunCreateSerializer(data=request.data if request.data else {})
-        body.is_valid(raise_exception=True)
-        run = services.lp_run_start(solver=body.validated_data["solver"], user=request.user)
-        return Response(LpRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+    create_serializer_class = LpRunCreateSerializer
+
+    def create_service(self, data):
+        return services.lp_run_start(solver=data["solver"], user=self.request.user)
 
 
+# Not a ResourceViewSet: a file download of one run's model, GET only.
 class LpRunModelView(APIView):
     """GET /lp-runs/{id}/model.mps or model.lp: the LP the run solved, for a planner's own tools (names read as
     the plan: cut_<pattern>_<facility>_t<day>, move_..., inv_...; t0 is the run's plan_date)."""

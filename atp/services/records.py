@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import json
-
 from django.db import transaction
-from rest_framework.utils.encoders import JSONEncoder
 
 from atp.models import AtpCheck, LpRun, LpRunStatus, LpSolver
+from atp.payloads import atp_check_payload
 from atp.services.checks import AtpResult
 from cashsheet.api.exceptions import InvalidInput
 from cashsheet.api.tenancy import current_silo
 from inventory.models import Facility, Item
 
 
-def atp_check_record(*, result: AtpResult, facility: Facility, item: Item, answer: dict, user=None) -> AtpCheck:
+def atp_check_record(*, result: AtpResult, facility: Facility, item: Item, user=None) -> AtpCheck:
     """Store a check and emit `atp.checked`, in one transaction (run after the answer is sent)."""
     from webhooks.services import event_emit
 
-    # The payload exactly as the API rendered it (numbers, ISO dates), storable as JSON.
-    answer = json.loads(json.dumps(answer, cls=JSONEncoder))
+    answer = atp_check_payload(result)  # exactly the body the caller received
     with transaction.atomic():
         check = AtpCheck.objects.create(
             id=result.check_id,

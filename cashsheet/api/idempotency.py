@@ -13,10 +13,16 @@ carrying a key:
 3. Otherwise the view runs. A 2xx outcome is stored for CASHSHEET_IDEMPOTENCY_TTL_HOURS (24 h); other
    outcomes changed nothing (bad input is refused whole), so they are not stored and a retry runs again.
 
-Known window: the view's own transaction commits before the outcome is stored (services keep their own
-``transaction.atomic(durable=True)`` boundaries, which an outer request transaction would break). A
-process killed in the microseconds between the two leaves the write without a stored outcome, and a
-retry would run it again.
+Where the outcome is stored decides what survives a crash. Every write goes through
+``cashsheet.api.viewsets.ResourceViewSet.write``: the one durable transaction of the request (services
+only join transactions, see ledger/services/__init__.py), and the outcome is stored inside it
+(``outcome_store``). A worker killed anywhere before COMMIT loses both the write and its record (the
+retry runs once, afresh); after COMMIT both exist (the retry is replayed). A view that writes outside
+that path (none does; ``tests/test_conventions.py`` checks) would have its outcome stored just after
+the view returns, as a fallback.
+
+Secrets are never stored: the base replaces the fields a resource names in ``secret_fields`` (an API
+token, a webhook signing secret) with null and adds ``"secret_shown_once": true`` to the stored body.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.apps import apps
@@ -106,23 +113,42 @@ def _replay(record) -> HttpResponse:
     return response
 
 
-def _store(*, token, key: str, request, fingerprint: str, response) -> None:
+@dataclass
+class Pending:
+    """A keyed request whose outcome is not stored yet (set on the request while its view runs)."""
+
+    token: object
+    key: str
+    method: str
+    path: str
+    fingerprint: str
+    stored: bool = False
+
+
+def pending(request) -> Pending | None:
+    """The keyed request's pending outcome, or None (no key, or not under /api/)."""
+    return getattr(request, "idempotency", None)
+
+
+def outcome_store(outcome: Pending, *, status: int, body: bytes, content_type: str) -> None:
+    """Store the outcome of `outcome`'s request in the current transaction (the write's own)."""
     model = _record_model()
     now = timezone.now()
     with transaction.atomic():
         # An expired record of the same key is history: the key may be reused after the TTL.
-        model.objects.filter(token=token, key=key, expires_at__lte=now).delete()
+        model.objects.filter(token=outcome.token, key=outcome.key, expires_at__lte=now).delete()
         model.objects.create(
-            token=token,
-            key=key,
-            request_method=request.method,
-            request_path=request.get_full_path(),
-            request_hash=fingerprint,
-            response_status=response.status_code,
-            response_body=response.content.decode("utf-8"),
-            response_content_type=response.get("Content-Type", ""),
+            token=outcome.token,
+            key=outcome.key,
+            request_method=outcome.method,
+            request_path=outcome.path,
+            request_hash=outcome.fingerprint,
+            response_status=status,
+            response_body=body.decode("utf-8"),
+            response_content_type=content_type,
             expires_at=now + timedelta(hours=settings.CASHSHEET_IDEMPOTENCY_TTL_HOURS),
         )
+    outcome.stored = True
 
 
 class IdempotencyMiddleware:
@@ -173,10 +199,20 @@ class IdempotencyMiddleware:
                         "Same key, different method, path or body: use a new key for a new request.",
                     )
                 return _replay(record)
+            outcome = Pending(
+                token=token, key=key, method=request.method, path=request.get_full_path(), fingerprint=fingerprint
+            )
+            request.idempotency = outcome
             response = self.get_response(request)
-            if 200 <= response.status_code < 300 and not getattr(response, "streaming", False):
-                try:
-                    _store(token=token, key=key, request=request, fingerprint=fingerprint, response=response)
-                except Exception:  # noqa: BLE001 - the write succeeded; losing the record only weakens retries
-                    logger.exception("idempotency: could not store the outcome for key %r", key)
+            if outcome.stored or not 200 <= response.status_code < 300 or getattr(response, "streaming", False):
+                return response
+            try:  # the fallback for a view outside the write path (see the module docstring)
+                outcome_store(
+                    outcome,
+                    status=response.status_code,
+                    body=response.content,
+                    content_type=response.get("Content-Type", ""),
+                )
+            except Exception:  # noqa: BLE001 - the write succeeded; losing the record only weakens retries
+                logger.exception("idempotency: could not store the outcome for key %r", key)
             return response

@@ -41,3 +41,14 @@ def assert_permission_matrix(
     changer = client_for(make_user(f"{app_label}.change_{model}"))
     assert changer.patch(detail_url, patch_payload, format="json").status_code == 200
     assert changer.post(list_url, create_payload, format="json").status_code == 403
+
+
+def assert_renders_as_serializer(serializer_class, instance, payload: dict) -> None:
+    """`payload` (an app's payloads.py) is byte for byte what DRF's ModelSerializer would render from the
+    serializer's declared fields, so the OpenAPI schema, GET and webhook events describe one shape."""
+    from rest_framework import serializers
+    from rest_framework.renderers import JSONRenderer
+
+    native = serializers.ModelSerializer.to_representation(serializer_class(), instance)
+    ours, theirs = JSONRenderer().render(payload).decode(), JSONRenderer().render(native).decode()
+    assert ours == theirs, (payload, dict(native))

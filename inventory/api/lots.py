@@ -5,8 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework import serializers, status
-from rest_framework.response import Response
+from rest_framework import serializers
 
 from cashsheet.api.serializers import StrictFieldsMixin
 from cashsheet.api.viewsets import ResourceViewSet
@@ -168,30 +167,21 @@ class LotViewSet(ResourceViewSet):
     search_fields = ["code", "vendor_lot_code"]
     ordering_fields = ["created_at", "updated_at", "id", "code", "pack_date", "use_by_date"]
 
+    create_serializer_class = LotCreateSerializer
+    update_serializer_class = LotPatchSerializer
+
     def get_queryset(self):
         return selectors.lot_list()
 
-    def _render(self, lot, status_code=status.HTTP_200_OK):
-        return Response(LotSerializer(selectors.lot_list().get(pk=lot.pk)).data, status=status_code)
+    def create_service(self, data):
+        return services.lot_create(**data)
 
-    def create(self, request, *args, **kwargs):
-        data = LotCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._render(services.lot_create(**data.validated_data), status.HTTP_201_CREATED)
-
-    def partial_update(self, request, *args, **kwargs):
-        lot = self.get_object()
-        data = LotPatchSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        attrs = dict(data.validated_data)
-        if "on_hold" in attrs:
-            if attrs["on_hold"]:
-                lot = services.lot_hold(lot=lot, reason=attrs["hold_reason"], actor=request.user)
-            else:
-                lot = services.lot_release(lot=lot, reason=attrs.get("release_reason", ""), actor=request.user)
-        else:
-            lot = services.lot_update(lot=lot, **attrs)
-        return self._render(lot)
+    def update_service(self, lot, data):
+        if "on_hold" not in data:
+            return services.lot_update(lot=lot, **data)
+        if data["on_hold"]:
+            return services.lot_hold(lot=lot, reason=data["hold_reason"], actor=self.request.user)
+        return services.lot_release(lot=lot, reason=data.get("release_reason", ""), actor=self.request.user)
 
 
 class LotStockBalanceSerializer(serializers.ModelSerializer):

@@ -1,8 +1,7 @@
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.response import Response
+from rest_framework import mixins, serializers, viewsets
 
-from cashsheet.api.viewsets import ResourceViewSet, ServiceViewSet
+from cashsheet.api.viewsets import ResourceViewSet
 from inventory import selectors, services
 from inventory.api import examples
 from inventory.api.lots import LotStockBalanceSerializer
@@ -39,33 +38,39 @@ def _schema(resource: str, tag: str, example: OpenApiExample, create_description
 
 
 @_schema("facility", "facilities", examples.FACILITY, "A duplicate `code` answers 409 with `existing_id`.")
-class FacilityViewSet(ServiceViewSet):
+class FacilityViewSet(ResourceViewSet):
     serializer_class = FacilitySerializer
     filterset_class = FacilityFilterSet
     search_fields = ["code", "name"]
     ordering_fields = ["created_at", "updated_at", "id", "code", "name"]
     ordering = ["code"]
-    create_service = staticmethod(services.facility_create)
-    update_service = staticmethod(services.facility_update)
-    instance_kw = "facility"
 
     def get_queryset(self):
         return selectors.facility_list()
 
+    def create_service(self, data):
+        return services.facility_create(**data)
+
+    def update_service(self, instance, data):
+        return services.facility_update(facility=instance, **data)
+
 
 @_schema("transfer lane", "facilities", examples.LANE, "A second lane between the same two facilities is a 409.")
-class TransferLaneViewSet(ServiceViewSet):
+class TransferLaneViewSet(ResourceViewSet):
     serializer_class = TransferLaneSerializer
     filterset_class = TransferLaneFilterSet
     search_fields = ["from_facility__code", "to_facility__code"]
     ordering_fields = ["created_at", "updated_at", "id", "lead_time_days", "cost_per_lb"]
     ordering = ["from_facility__code", "to_facility__code"]
-    create_service = staticmethod(services.transfer_lane_create)
-    update_service = staticmethod(services.transfer_lane_update)
-    instance_kw = "lane"
 
     def get_queryset(self):
         return selectors.transfer_lane_list()
+
+    def create_service(self, data):
+        return services.transfer_lane_create(**data)
+
+    def update_service(self, instance, data):
+        return services.transfer_lane_update(lane=instance, **data)
 
 
 @_schema(
@@ -74,18 +79,21 @@ class TransferLaneViewSet(ServiceViewSet):
     examples.ITEM,
     "`imps_code` is unique (409 with `existing_id`) and cannot change once stock of the item has moved (409).",
 )
-class ItemViewSet(ServiceViewSet):
+class ItemViewSet(ResourceViewSet):
     serializer_class = ItemSerializer
     filterset_class = ItemFilterSet
     search_fields = ["imps_code", "description"]
     ordering_fields = ["created_at", "updated_at", "id", "imps_code", "description", "list_price_per_lb"]
     ordering = ["imps_code"]
-    create_service = staticmethod(services.item_create)
-    update_service = staticmethod(services.item_update)
-    instance_kw = "item"
 
     def get_queryset(self):
         return selectors.item_list()
+
+    def create_service(self, data):
+        return services.item_create(**data)
+
+    def update_service(self, instance, data):
+        return services.item_update(item=instance, **data)
 
 
 @_schema(
@@ -95,18 +103,21 @@ class ItemViewSet(ServiceViewSet):
     "Output yields are fractions of input lb: each > 0 and together <= 1 (the rest is shrink), else 400 naming "
     "the field. Facilities must be able to break. On PATCH, `outputs` and `facilities` replace the current ones.",
 )
-class CuttingPatternViewSet(ServiceViewSet):
+class CuttingPatternViewSet(ResourceViewSet):
     serializer_class = CuttingPatternSerializer
     filterset_class = CuttingPatternFilterSet
     search_fields = ["code", "name", "input_item__imps_code"]
     ordering_fields = ["created_at", "updated_at", "id", "code"]
     ordering = ["code"]
-    create_service = staticmethod(services.cutting_pattern_create)
-    update_service = staticmethod(services.cutting_pattern_update)
-    instance_kw = "pattern"
 
     def get_queryset(self):
         return selectors.cutting_pattern_list()
+
+    def create_service(self, data):
+        return services.cutting_pattern_create(**data)
+
+    def update_service(self, instance, data):
+        return services.cutting_pattern_update(pattern=instance, **data)
 
 
 @extend_schema_view(
@@ -151,18 +162,20 @@ class StockMovementViewSet(ResourceViewSet):
     def get_queryset(self):
         return selectors.stock_movement_list()
 
-    def create(self, request, *args, **kwargs):
-        serializer = StockMovementCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+    create_serializer_class = StockMovementCreateSerializer
+
+    def create_service(self, data):
         details = {name: data.pop(name) for name in services.LOT_DETAILS if name in data}
-        movements = services.stock_post(lot_details=details, **data)
-        rows = list(selectors.stock_movement_list().filter(pk__in=[m.pk for m in movements]))
-        rows.sort(key=lambda m: [x.pk for x in movements].index(m.pk))
-        body = StockMovementPostedSerializer(rows[0], context={"movements": rows}).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        return services.stock_post(lot_details=details, **data)
+
+    def render_created(self, movements):
+        # The first movement written, with `movements` listing every one (one per lot, both transfer legs).
+        order = [m.pk for m in movements]
+        rows = sorted(selectors.stock_movement_list().filter(pk__in=order), key=lambda m: order.index(m.pk))
+        return StockMovementPostedSerializer(rows[0], context={"movements": rows}).data
 
 
+# Not a ResourceViewSet: read-only and list-only (a balance is found by facility and item, not by id).
 class StockBalanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """On-hand lb and value per facility and item (or per lot), today or at the close of `as_of`."""
 

@@ -21,6 +21,7 @@ from ledger.models import (
     Receipt,
     ReceiptApplication,
 )
+from ledger.payloads import bill_payload, invoice_payload
 from parties.selectors import customer_list, vendor_list
 
 POSITIVE = Decimal("0.01")
@@ -215,6 +216,9 @@ class InvoiceSerializer(_DocumentSerializer):
         read_only_fields = DOCUMENT_READ_ONLY
         validators: list = []
 
+    def to_representation(self, instance):
+        return invoice_payload(instance)  # one shape for GET and the invoice.* events (ledger/payloads.py)
+
 
 class BillSerializer(_DocumentSerializer):
     vendor = serializers.PrimaryKeyRelatedField(queryset=vendor_list())
@@ -230,6 +234,9 @@ class BillSerializer(_DocumentSerializer):
         ]  # fmt: skip
         read_only_fields = DOCUMENT_READ_ONLY
         validators: list = []
+
+    def to_representation(self, instance):
+        return bill_payload(instance)  # one shape for GET and the bill.* events (ledger/payloads.py)
 
 
 # --- Receipts and payments ------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 from cashsheet.api.routers import ApiRouter
 from ledger.api import views
-from ledger.api.reports import ReportViewSet
 
 router = ApiRouter()
 router.register("accounts", views.AccountViewSet, basename="account")
@@ -10,6 +9,5 @@ router.register("invoices", views.InvoiceViewSet, basename="invoice")
 router.register("bills", views.BillViewSet, basename="bill")
 router.register("receipts", views.ReceiptViewSet, basename="receipt")
 router.register("payments", views.PaymentViewSet, basename="payment")
-router.register("reports", ReportViewSet, basename="report")
 
 urlpatterns = router.urls

@@ -1,10 +1,8 @@
 """Ledger resources: thin views over ledger.selectors (reads) and ledger.services (writes)."""
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from cashsheet.api.viewsets import ResourceViewSet
 from ledger import filters, selectors, services
@@ -19,6 +17,7 @@ from ledger.api.serializers import (
     ReceiptSerializer,
     ReverseSerializer,
 )
+from ledger.errors import InvalidInput
 from ledger.models import DocumentStatus
 
 
@@ -49,22 +48,14 @@ class AccountViewSet(ResourceViewSet):
     def get_queryset(self):
         return selectors.account_list()
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        account = services.account_create(**serializer.validated_data)
-        return Response(self.get_serializer(account).data, status=status.HTTP_201_CREATED)
+    def create_service(self, data):
+        return services.account_create(**data)
 
-    def partial_update(self, request, *args, **kwargs):
-        account = self.get_object()
-        serializer = self.get_serializer(account, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        account = services.account_update(account=account, **serializer.validated_data)
-        return Response(self.get_serializer(account).data)
+    def update_service(self, account, data):
+        return services.account_update(account=account, **data)
 
-    def destroy(self, request, *args, **kwargs):
-        services.account_delete(account=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def destroy_service(self, account):
+        services.account_delete(account=account)
 
 
 @_tags(
@@ -86,21 +77,18 @@ class PeriodViewSet(ResourceViewSet):
     def get_queryset(self):
         return selectors.period_list()
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        period = services.period_create(**serializer.validated_data)
-        return Response(self.get_serializer(period).data, status=status.HTTP_201_CREATED)
+    def create_service(self, data):
+        return services.period_create(**data)
 
     @action(detail=True, methods=["post"])
     def close(self, request, *args, **kwargs):
-        period = services.period_close(period=self.get_object(), actor=request.user)
-        return Response(self.get_serializer(period).data)
+        period = self.get_object()
+        return self.write(lambda: services.period_close(period=period, actor=request.user))
 
     @action(detail=True, methods=["post"])
     def reopen(self, request, *args, **kwargs):
-        period = services.period_reopen(period=self.get_object(), actor=request.user)
-        return Response(self.get_serializer(period).data)
+        period = self.get_object()
+        return self.write(lambda: services.period_reopen(period=period, actor=request.user))
 
 
 @_tags(
@@ -127,29 +115,23 @@ class JournalEntryViewSet(ResourceViewSet):
     def get_queryset(self):
         return selectors.journal_entry_list()
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        with transaction.atomic():
-            entry = services.journal_entry_post(
-                entry_date=data["entry_date"],
-                memo=data.get("memo", ""),
-                source=data["source"],
-                lines=[_line(line) for line in data["lines"]],
-                actor=request.user,
-            )
-        return Response(self.get_serializer(selectors.journal_entry_list().get(pk=entry.pk)).data, status=201)
+    def create_service(self, data):
+        return services.journal_entry_post(
+            entry_date=data["entry_date"],
+            memo=data.get("memo", ""),
+            source=data["source"],
+            lines=[_line(line) for line in data["lines"]],
+            actor=self.request.user,
+        )
 
     @action(detail=True, methods=["post"])
     def reverse(self, request, *args, **kwargs):
-        body = ReverseSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        with transaction.atomic():
-            reversal = services.journal_entry_reverse(
-                entry=self.get_object(), actor=request.user, **body.validated_data
-            )
-        return Response(self.get_serializer(selectors.journal_entry_list().get(pk=reversal.pk)).data, status=201)
+        entry = self.get_object()
+        body = self.validated(ReverseSerializer, data=request.data)
+        return self.write(
+            lambda: services.journal_entry_reverse(entry=entry, actor=request.user, **body),
+            status=status.HTTP_201_CREATED,
+        )
 
 
 def _line(line: dict) -> dict:
@@ -160,56 +142,15 @@ class _DocumentViewSet(ResourceViewSet):
     """Invoices and bills: POST creates a draft (or posts it with status=posted); PATCH edits a draft or
     moves it to posted/void; anything else answers 409 naming the state and the allowed next ones."""
 
-    kind = ""
-    party = ""
-    date_field = ""
     search_fields = ["number", "memo", "lines__description"]
     ordering_fields = ["created_at", "updated_at", "id", "number", "due_date", "total", "balance_due"]
 
-    def _services(self):
-        return {
-            "create": getattr(services, f"{self.kind}_create"),
-            "update": getattr(services, f"{self.kind}_update"),
-            "transition": getattr(services, f"{self.kind}_transition"),
-        }
 
-    def _read(self, doc):
-        return self.get_serializer(self.get_queryset().get(pk=doc.pk)).data
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        wanted = data.pop("status", DocumentStatus.DRAFT)
-        if wanted not in (DocumentStatus.DRAFT, DocumentStatus.POSTED):
-            from ledger.errors import InvalidInput
-
-            raise InvalidInput("A new document is draft or posted.", field="status")
-        s = self._services()
-        with transaction.atomic():
-            doc = s["create"](
-                **{self.party: data.pop(self.party), self.date_field: data.pop(self.date_field)},
-                lines=data.pop("lines"),
-                actor=request.user,
-                **data,
-            )
-            if wanted == DocumentStatus.POSTED:
-                doc = s["transition"](**{self.kind: doc}, status=wanted, actor=request.user)
-        return Response(self._read(doc), status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request, *args, **kwargs):
-        doc = self.get_object()
-        serializer = self.get_serializer(doc, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        wanted = data.pop("status", None)
-        s = self._services()
-        with transaction.atomic():
-            if data:
-                doc = s["update"](**{self.kind: doc}, actor=request.user, **data)
-            if wanted is not None:
-                doc = s["transition"](**{self.kind: doc}, status=wanted, actor=request.user)
-        return Response(self._read(doc))
+def _new_status(data: dict) -> str:
+    wanted = data.pop("status", DocumentStatus.DRAFT)
+    if wanted not in (DocumentStatus.DRAFT, DocumentStatus.POSTED):
+        raise InvalidInput("A new document is draft or posted.", field="status")
+    return wanted
 
 
 DOC_DESCRIPTION = (
@@ -226,13 +167,25 @@ DOC_DESCRIPTION = (
                     "description": DOC_DESCRIPTION.format(kind="invoice")},
 )  # fmt: skip
 class InvoiceViewSet(_DocumentViewSet):
-    kind, party, date_field = "invoice", "customer", "invoice_date"
     serializer_class = InvoiceSerializer
     filterset_class = filters.InvoiceFilterSet
     ordering_fields = [*_DocumentViewSet.ordering_fields, "invoice_date"]
 
     def get_queryset(self):
         return selectors.invoice_list()
+
+    def create_service(self, data):
+        wanted, actor = _new_status(data), self.request.user
+        invoice = services.invoice_create(**data, actor=actor)
+        return services.invoice_post(invoice=invoice, actor=actor) if wanted == DocumentStatus.POSTED else invoice
+
+    def update_service(self, invoice, data):
+        wanted, actor = data.pop("status", None), self.request.user
+        if data:
+            invoice = services.invoice_update(invoice=invoice, actor=actor, **data)
+        if wanted is not None:
+            invoice = services.invoice_transition(invoice=invoice, status=wanted, actor=actor)
+        return invoice
 
 
 @_tags(
@@ -242,7 +195,6 @@ class InvoiceViewSet(_DocumentViewSet):
                     "description": DOC_DESCRIPTION.format(kind="bill")},
 )  # fmt: skip
 class BillViewSet(_DocumentViewSet):
-    kind, party, date_field = "bill", "vendor", "bill_date"
     serializer_class = BillSerializer
     filterset_class = filters.BillFilterSet
     search_fields = [*_DocumentViewSet.search_fields, "vendor_reference"]
@@ -251,23 +203,24 @@ class BillViewSet(_DocumentViewSet):
     def get_queryset(self):
         return selectors.bill_list()
 
+    def create_service(self, data):
+        wanted, actor = _new_status(data), self.request.user
+        bill = services.bill_create(**data, actor=actor)
+        return services.bill_post(bill=bill, actor=actor) if wanted == DocumentStatus.POSTED else bill
+
+    def update_service(self, bill, data):
+        wanted, actor = data.pop("status", None), self.request.user
+        if data:
+            bill = services.bill_update(bill=bill, actor=actor, **data)
+        if wanted is not None:
+            bill = services.bill_transition(bill=bill, status=wanted, actor=actor)
+        return bill
+
 
 class _CashViewSet(ResourceViewSet):
-    kind = ""
-    party = ""
-    doc = ""
     http_method_names = ["get", "post", "head", "options"]
     search_fields = ["number", "reference", "memo"]
     ordering_fields = ["created_at", "updated_at", "id", "number", "date", "amount"]
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        applications = [{self.doc: a[self.doc], "amount": a["amount"]} for a in data.pop("applications", [])]
-        with transaction.atomic():
-            cash = getattr(services, f"{self.kind}_create")(applications=applications, actor=request.user, **data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=cash.pk)).data, status=status.HTTP_201_CREATED)
 
 
 @_tags(
@@ -277,12 +230,15 @@ class _CashViewSet(ResourceViewSet):
             "unapplied remainder stays as customer credit. Over-application answers 400."},
 )  # fmt: skip
 class ReceiptViewSet(_CashViewSet):
-    kind, party, doc = "receipt", "customer", "invoice"
     serializer_class = ReceiptSerializer
     filterset_class = filters.ReceiptFilterSet
 
     def get_queryset(self):
         return selectors.receipt_list()
+
+    def create_service(self, data):
+        applications = [{"invoice": a["invoice"], "amount": a["amount"]} for a in data.pop("applications", [])]
+        return services.receipt_create(applications=applications, actor=self.request.user, **data)
 
 
 @_tags(
@@ -291,9 +247,12 @@ class ReceiptViewSet(_CashViewSet):
             "description": "Debits payables, credits cash, applies to the vendor's open bills."},
 )  # fmt: skip
 class PaymentViewSet(_CashViewSet):
-    kind, party, doc = "payment", "vendor", "bill"
     serializer_class = PaymentSerializer
     filterset_class = filters.PaymentFilterSet
 
     def get_queryset(self):
         return selectors.payment_list()
+
+    def create_service(self, data):
+        applications = [{"bill": a["bill"], "amount": a["amount"]} for a in data.pop("applications", [])]
+        return services.payment_create(applications=applications, actor=self.request.user, **data)

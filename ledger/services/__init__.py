@@ -1,7 +1,10 @@
 """Ledger writes. Other apps call these (never the models directly); so do the API views and the seeder.
 
-Every service joins the caller's transaction (``transaction.atomic``, not durable) because the sales
-app posts invoices and shipments inside its own transactions.
+Every service joins the caller's transaction (``transaction.atomic``, never durable): sales and
+operations post invoices, shipments and stock entries inside their own transactions. The durable
+boundary is the top-level entry point's: for the API, ``cashsheet.api.viewsets.ServiceViewSet.write``,
+whose one transaction also stores the request's Idempotency-Key outcome (cashsheet/api/idempotency.py),
+so a committed write always has its record and a rolled-back one never does.
 """
 
 from ledger.services.accounts import (

@@ -4,57 +4,47 @@ Applied documents are locked in pk order before their balances are read, so two 
 one invoice serialise and the second sees the first's payment: an invoice is never overpaid.
 """
 
-from dataclasses import dataclass
-from datetime import date
+from __future__ import annotations
+
+from datetime import date as Date  # noqa: N812 - the services take a keyword named `date`
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
 
-from ledger import locks
+from ledger import locks, selectors
 from ledger.errors import InvalidInput, InvalidTransition, Overapplied
 from ledger.models import (
     AccountRole,
+    Bill,
     DocumentStatus,
     EntrySource,
+    Invoice,
+    JournalEntry,
     Payment,
     PaymentApplication,
     PaymentMethod,
     Receipt,
     ReceiptApplication,
 )
-from ledger.services.common import document_number, money, pk_of
-from ledger.services.documents import BILL, INVOICE, Spec
-from ledger.services.documents import _party as party_get
+from ledger.payloads import bill_payload, invoice_payload
+from ledger.services.common import document_number, money, pk_of, user_or_none
+from ledger.services.documents import party_get
 from ledger.services.journal import accounts_for_roles, journal_entry_post
+from parties import selectors as parties
+from parties.models import Customer, Vendor
+from webhooks.services import event_emit
 
 S = DocumentStatus
 OPEN = (S.POSTED, S.PARTIALLY_PAID)
 
 
-@dataclass(frozen=True)
-class CashSpec:
-    kind: str  # "receipt" / "payment"
-    model: type
-    application_model: type
-    doc: Spec  # the documents it applies to
-    prefix: str
+# --- Shared helpers -----------------------------------------------------------------------------------
 
 
-RECEIPT = CashSpec("receipt", Receipt, ReceiptApplication, INVOICE, "RCT-")
-PAYMENT = CashSpec("payment", Payment, PaymentApplication, BILL, "PAY-")
-
-
-def cash_create(
-    spec: CashSpec, *, party, doc_date: date, amount, method: str, reference: str = "", memo: str = "",
-    applications: list[dict], actor=None,
-):  # fmt: skip
-    from webhooks.services import event_emit
-
-    doc_kind = spec.doc.kind  # "invoice" / "bill"
-    party = party_get(spec.doc, party)
-    party_id_attr = f"{spec.doc.party}_id"
-    if not isinstance(doc_date, date):
+def _applications(*, kind: str, doc_kind: str, when, amount, method: str, applications) -> tuple[Decimal, dict]:
+    """Check the cash document's own fields; return its amount and {document id: amount applied}."""
+    if not isinstance(when, Date):
         raise InvalidInput("Must be a date.", field="date")
     amount = money(amount, field="amount")
     if method not in PaymentMethod.values:
@@ -70,105 +60,141 @@ def cash_create(
     applied = sum(wanted.values(), Decimal("0.00"))
     if applied > amount:
         raise Overapplied(
-            f"Applications total {applied:.2f}, more than the {spec.kind}'s amount {amount:.2f}.",
+            f"Applications total {applied:.2f}, more than the {kind}'s amount {amount:.2f}.",
             field="applications",
             applied=f"{applied:.2f}",
             amount=f"{amount:.2f}",
         )
-    index = {doc_id: i for i, doc_id in enumerate(wanted)}
-    with transaction.atomic():
-        docs = locks.rows_lock(spec.doc.model.objects, wanted)
-        for doc_id, value in wanted.items():
-            field = f"applications.{index[doc_id]}.{doc_kind}"
-            doc = docs.get(doc_id)
-            if doc is None:
-                raise InvalidInput(f"{doc_kind.title()} {doc_id} does not exist.", field=field)
-            if getattr(doc, party_id_attr) != party.pk:
-                raise InvalidInput(f"{doc_kind.title()} {doc.number} belongs to another {spec.doc.party}.", field=field)
-            if doc.status not in OPEN:
-                raise InvalidTransition(
-                    f"{doc_kind.title()} {doc.number} is {doc.status}; only posted or partially_paid "
-                    f"{doc_kind}s can be paid.",
-                    field=field,
-                    status=doc.status,
-                )
-            if value > doc.balance_due:
-                raise Overapplied(
-                    f"{value:.2f} is more than {doc_kind} {doc.number}'s balance due {doc.balance_due:.2f}.",
-                    field=f"applications.{index[doc_id]}.amount",
-                    balance_due=f"{doc.balance_due:.2f}",
-                )
-        locked, (cash, control) = accounts_for_roles(AccountRole.CASH, spec.doc.control_role)
-        is_receipt = spec.kind == "receipt"
-        dim = {party_id_attr: party.pk}
-        number = document_number(spec.kind, spec.prefix)
-        lines = [
-            {"account": cash, "debit" if is_receipt else "credit": amount, "memo": number},
-            {"account": control, "credit" if is_receipt else "debit": amount, "memo": number, **dim},
-        ]
-        entry = journal_entry_post(
-            entry_date=doc_date,
-            memo=f"{spec.kind.title()} {number} {reference}".strip(),
-            source=EntrySource.RECEIPT if is_receipt else EntrySource.PAYMENT,
-            lines=lines,
-            actor=actor,
-            check_dimensions=False,
-            locked_accounts=locked,
-        )
-        cash_doc = spec.model.objects.create(
-            number=number,
-            date=doc_date,
-            amount=amount,
-            method=method,
-            reference=reference or "",
-            memo=memo or "",
-            applied_amount=applied,
-            journal_entry=entry,
-            created_by=actor if getattr(actor, "pk", None) else None,
-            **{spec.doc.party: party},
-        )
-        entry.source_id = cash_doc.pk
-        entry.save(update_fields=["source_id"])
-        spec.application_model.objects.bulk_create(
-            [
-                spec.application_model(**{spec.kind: cash_doc, f"{doc_kind}_id": d, "amount": v})
-                for d, v in wanted.items()
-            ]
-        )
-        for doc_id in sorted(wanted):
-            doc = docs[doc_id]
-            paid = doc.amount_paid + wanted[doc_id]
-            status = S.PAID if paid == doc.total else S.PARTIALLY_PAID
-            # F() so the stored figure is the database's own sum; the row lock makes it equal `paid`.
-            spec.doc.model.objects.filter(pk=doc_id).update(
-                amount_paid=F("amount_paid") + wanted[doc_id], status=status
+    return amount, wanted
+
+
+def _open_documents(model, wanted: dict[int, Decimal], *, doc_kind: str, party_field: str, party) -> dict:
+    """Lock the applied documents (pk order) and check each is the party's, open, and owes at least its share."""
+    docs = locks.rows_lock(model.objects, wanted)
+    for index, (doc_id, value) in enumerate(wanted.items()):
+        field = f"applications.{index}.{doc_kind}"
+        doc = docs.get(doc_id)
+        if doc is None:
+            raise InvalidInput(f"{doc_kind.title()} {doc_id} does not exist.", field=field)
+        if getattr(doc, f"{party_field}_id") != party.pk:
+            raise InvalidInput(f"{doc_kind.title()} {doc.number} belongs to another {party_field}.", field=field)
+        if doc.status not in OPEN:
+            raise InvalidTransition(
+                f"{doc_kind.title()} {doc.number} is {doc.status}; only posted or partially_paid {doc_kind}s can be "
+                "paid.",
+                field=field,
+                status=doc.status,
             )
-            if status == S.PAID:
-                event_emit(event_type=f"{doc_kind}.paid", obj=spec.doc.serialize(doc))
-    cash_doc.refresh_from_db()
-    return cash_doc
+        if value > doc.balance_due:
+            raise Overapplied(
+                f"{value:.2f} is more than {doc_kind} {doc.number}'s balance due {doc.balance_due:.2f}.",
+                field=f"applications.{index}.amount",
+                balance_due=f"{doc.balance_due:.2f}",
+            )
+    return docs
+
+
+def _cash_entry(*, number: str, when: Date, amount: Decimal, reference: str, money_in: bool, control_role: str,
+                source: str, dim: dict, actor) -> JournalEntry:  # fmt: skip
+    """Cash against the control account: in, debit cash and credit receivables; out, the reverse."""
+    locked, (cash, control) = accounts_for_roles(AccountRole.CASH, control_role)
+    cash_side, control_side = ("debit", "credit") if money_in else ("credit", "debit")
+    return journal_entry_post(
+        entry_date=when,
+        memo=f"{source.title()} {number} {reference}".strip(),
+        source=source,
+        lines=[
+            {"account": cash, cash_side: amount, "memo": number},
+            {"account": control, control_side: amount, "memo": number, **dim},
+        ],
+        actor=actor,
+        check_dimensions=False,
+        locked_accounts=locked,
+    )
+
+
+def _apply(model, docs: dict, wanted: dict[int, Decimal]) -> list[int]:
+    """Add each application to its document (F(): the database's own sum; the row lock makes it exact).
+    Returns the ids of the documents now paid in full."""
+    paid_in_full = []
+    for doc_id in sorted(wanted):
+        doc = docs[doc_id]
+        status = S.PAID if doc.amount_paid + wanted[doc_id] == doc.total else S.PARTIALLY_PAID
+        model.objects.filter(pk=doc_id).update(amount_paid=F("amount_paid") + wanted[doc_id], status=status)
+        if status == S.PAID:
+            paid_in_full.append(doc_id)
+    return paid_in_full
+
+
+# --- Receipts and payments ----------------------------------------------------------------------------
 
 
 def receipt_create(
-    *, customer, date: date, amount, method: str, reference: str = "", applications: list[dict], memo: str = "",
-    actor=None,
+    *, customer: Customer | int, date: Date, amount, method: str, reference: str = "", applications: list[dict],
+    memo: str = "", actor=None,
 ) -> Receipt:  # fmt: skip
     """Money in: debit cash, credit receivables; applies to the customer's open invoices.
 
     Application dicts: ``invoice`` (Invoice or id), ``amount``. The unapplied remainder stays as credit.
+    An invoice paid in full emits `invoice.paid`.
     """
-    return cash_create(
-        RECEIPT, party=customer, doc_date=date, amount=amount, method=method, reference=reference, memo=memo,
-        applications=applications, actor=actor,
-    )  # fmt: skip
+    customer = party_get(parties.customer_list(), customer, field="customer")
+    amount, wanted = _applications(
+        kind="receipt", doc_kind="invoice", when=date, amount=amount, method=method, applications=applications
+    )
+    with transaction.atomic():
+        invoices = _open_documents(Invoice, wanted, doc_kind="invoice", party_field="customer", party=customer)
+        number = document_number("receipt", "RCT-")
+        entry = _cash_entry(
+            number=number, when=date, amount=amount, reference=reference, money_in=True,
+            control_role=AccountRole.ACCOUNTS_RECEIVABLE, source=EntrySource.RECEIPT,
+            dim={"customer_id": customer.pk}, actor=actor,
+        )  # fmt: skip
+        receipt = Receipt.objects.create(
+            number=number, customer=customer, date=date, amount=amount, method=method, reference=reference or "",
+            memo=memo or "", applied_amount=sum(wanted.values(), Decimal("0.00")), journal_entry=entry,
+            created_by=user_or_none(actor),
+        )  # fmt: skip
+        JournalEntry.objects.filter(pk=entry.pk).update(source_id=receipt.pk)
+        ReceiptApplication.objects.bulk_create(
+            [ReceiptApplication(receipt=receipt, invoice_id=doc_id, amount=v) for doc_id, v in wanted.items()]
+        )
+        for invoice_id in _apply(Invoice, invoices, wanted):
+            event_emit(event_type="invoice.paid", obj=invoice_payload(selectors.invoice_list().get(pk=invoice_id)))
+    receipt.refresh_from_db()
+    return receipt
 
 
 def payment_create(
-    *, vendor, date: date, amount, method: str, reference: str = "", applications: list[dict], memo: str = "",
-    actor=None,
+    *, vendor: Vendor | int, date: Date, amount, method: str, reference: str = "", applications: list[dict],
+    memo: str = "", actor=None,
 ) -> Payment:  # fmt: skip
-    """Money out: debit payables, credit cash; applies to the vendor's open bills (``bill``, ``amount``)."""
-    return cash_create(
-        PAYMENT, party=vendor, doc_date=date, amount=amount, method=method, reference=reference, memo=memo,
-        applications=applications, actor=actor,
-    )  # fmt: skip
+    """Money out: debit payables, credit cash; applies to the vendor's open bills (``bill``, ``amount``).
+
+    A bill paid in full emits `bill.paid`.
+    """
+    vendor = party_get(parties.vendor_list(), vendor, field="vendor")
+    amount, wanted = _applications(
+        kind="payment", doc_kind="bill", when=date, amount=amount, method=method, applications=applications
+    )
+    with transaction.atomic():
+        bills = _open_documents(Bill, wanted, doc_kind="bill", party_field="vendor", party=vendor)
+        number = document_number("payment", "PAY-")
+        entry = _cash_entry(
+            number=number, when=date, amount=amount, reference=reference, money_in=False,
+            control_role=AccountRole.ACCOUNTS_PAYABLE, source=EntrySource.PAYMENT, dim={"vendor_id": vendor.pk},
+            actor=actor,
+        )  # fmt: skip
+        payment = Payment.objects.create(
+            number=number, vendor=vendor, date=date, amount=amount, method=method, reference=reference or "",
+            memo=memo or "", applied_amount=sum(wanted.values(), Decimal("0.00")), journal_entry=entry,
+            created_by=user_or_none(actor),
+        )  # fmt: skip
+        JournalEntry.objects.filter(pk=entry.pk).update(source_id=payment.pk)
+        PaymentApplication.objects.bulk_create(
+            [PaymentApplication(payment=payment, bill_id=doc_id, amount=v) for doc_id, v in wanted.items()]
+        )
+        for bill_id in _apply(Bill, bills, wanted):
+            event_emit(event_type="bill.paid", obj=bill_payload(selectors.bill_list().get(pk=bill_id)))
+    payment.refresh_from_db()
+    return payment

@@ -32,6 +32,11 @@ def money(value, *, field: str, allow_zero: bool = False) -> Decimal:
     return quantize(amount)
 
 
+def user_or_none(actor):
+    """The acting user for `created_by` columns, or None (the seeder and system tasks have none)."""
+    return actor if getattr(actor, "pk", None) else None
+
+
 def pk_of(value) -> int | None:
     """Services accept a model instance or its id."""
     if value is None:

@@ -1,20 +1,22 @@
-"""Invoices (AR) and bills (AP): one implementation, two specs, because they mirror each other.
+"""Invoices (AR) and bills (AP): draft → posted → partially_paid → paid, or void.
 
-Status: draft → posted → partially_paid → paid, or void. Posting writes one journal entry (invoice:
-debit receivables, credit each line's revenue account; bill: debit each line's expense or inventory
-account, credit payables) and an event, in the same transaction as the status change.
+Posting writes one journal entry (invoice: debit receivables, credit each line's revenue account; bill:
+debit each line's expense or inventory account, credit payables) and an event, in the same transaction
+as the status change. The two documents mirror each other, so the public functions below are thin and
+explicit and share the private helpers at the top.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from __future__ import annotations
+
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from cashsheet.api.fields import quantize
+from cashsheet.api.services import fields_check
 from ledger import locks
 from ledger.errors import InvalidInput, InvalidTransition
 from ledger.models import (
@@ -27,70 +29,65 @@ from ledger.models import (
     EntrySource,
     Invoice,
     InvoiceLine,
+    JournalEntry,
 )
+from ledger.payloads import bill_payload, invoice_payload
 from ledger.references import referenced_ids
 from ledger.services.accounts import account_for_role
-from ledger.services.common import document_number, money, pk_of
+from ledger.services.common import document_number, money, pk_of, user_or_none
 from ledger.services.journal import accounts_for_roles, journal_entry_post, journal_entry_reverse
 from parties import selectors as parties
+from parties.models import Customer, Vendor
+from webhooks.services import event_emit
 
 S = DocumentStatus
 # What PATCH {"status": ...} may ask for from each state; partially_paid and paid follow from receipts.
 NEXT_STATES = {S.DRAFT: [S.POSTED, S.VOID], S.POSTED: [S.VOID], S.PARTIALLY_PAID: [], S.PAID: [], S.VOID: []}
 LINE_KEYS = {"item", "item_id", "description", "quantity_lb", "price_per_lb", "amount", "account", "account_id"}
+INVOICE_EDITABLE = frozenset({"customer", "invoice_date", "due_date", "memo", "lines", "sales_order_id"})
+BILL_EDITABLE = frozenset({"vendor", "bill_date", "due_date", "memo", "lines", "vendor_reference"})
 
 
-@dataclass(frozen=True)
-class Spec:
-    kind: str  # "invoice" / "bill"
-    model: type
-    line_model: type
-    party: str  # "customer" / "vendor"
-    party_list: Callable[[], QuerySet]
-    date_field: str
-    prefix: str
-    control_role: str
-    line_types: tuple[str, ...]
-    default_line_role: str | None
-    extra_fields: tuple[str, ...] = ()
-
-    def serialize(self, doc, lines: list | None = None) -> dict:
-        """The document as the API renders it (the event payload); `lines` saves a query when already loaded."""
-        from ledger.api.serializers import BillSerializer, InvoiceSerializer
-
-        serializer = InvoiceSerializer if self.kind == "invoice" else BillSerializer
-        if lines is None:
-            return serializer(self.model.objects.prefetch_related("lines").get(pk=doc.pk)).data
-        doc._prefetched_objects_cache = {"lines": self.line_model.objects.none()}
-        doc._prefetched_objects_cache["lines"]._result_cache = lines
-        doc._prefetched_objects_cache["lines"]._prefetch_done = True
-        return serializer(doc).data
+# --- Shared helpers -----------------------------------------------------------------------------------
 
 
-INVOICE = Spec(
-    "invoice", Invoice, InvoiceLine, "customer", parties.customer_list, "invoice_date", "INV-",
-    AccountRole.ACCOUNTS_RECEIVABLE, (AccountType.REVENUE,), AccountRole.SALES_REVENUE, ("sales_order_id",),
-)  # fmt: skip
-BILL = Spec(
-    "bill", Bill, BillLine, "vendor", parties.vendor_list, "bill_date", "BILL-",
-    AccountRole.ACCOUNTS_PAYABLE, (AccountType.EXPENSE, AccountType.ASSET), None, ("vendor_reference",),
-)  # fmt: skip
-
-
-def _party(spec: Spec, value):
-    rows = spec.party_list()
+def party_get(rows: QuerySet, value, *, field: str) -> Model:
+    """A customer or vendor given as an instance or an id; InvalidInput naming `field` if there is none."""
     if isinstance(value, rows.model):
         return value
     party = rows.filter(pk=pk_of(value)).first()
     if party is None:
-        raise InvalidInput(f"{spec.party.title()} {pk_of(value)} does not exist.", field=spec.party)
+        raise InvalidInput(f"{field.title()} {pk_of(value)} does not exist.", field=field)
     return party
 
 
-def _lines(spec: Spec, lines: list[dict]) -> list:
-    """Validate line dicts into unsaved line rows; amount = quantity_lb × price_per_lb (half-up to the cent)."""
+def _due_date(*, doc_date: date, due_date: date | None, terms_days: int, date_field: str) -> date:
+    if not isinstance(doc_date, date):
+        raise InvalidInput("Must be a date.", field=date_field)
+    if due_date is None:
+        try:
+            return doc_date + timedelta(days=terms_days)
+        except OverflowError:
+            raise InvalidInput("Date out of range.", field=date_field) from None
+    if due_date < doc_date:
+        raise InvalidInput(f"due_date is before {date_field}.", field="due_date")
+    return due_date
+
+
+def _lines(
+    line_model: type[InvoiceLine | BillLine],
+    lines: list[dict],
+    *,
+    kind: str,
+    line_types: tuple[str, ...],
+    default_role: str | None,
+) -> list:
+    """Validate line dicts into unsaved line rows; amount = quantity_lb × price_per_lb (half-up to the cent).
+
+    A line without an account goes to `default_role`'s account, or (bills) an item line to inventory.
+    """
     if not isinstance(lines, list) or not lines:
-        raise InvalidInput(f"An {spec.kind} needs at least one line.", field="lines")
+        raise InvalidInput(f"An {kind} needs at least one line.", field="lines")
     account_ids = {pk_of(line.get("account", line.get("account_id"))) for line in lines} - {None}
     accounts = Account.objects.in_bulk(account_ids)
     default = None
@@ -121,7 +118,7 @@ def _lines(spec: Spec, lines: list[dict]) -> list:
         amount = money(amount, field=f"lines.{i}.amount")
         account_id = pk_of(raw.get("account", raw.get("account_id")))
         if account_id is None:
-            role = spec.default_line_role or (AccountRole.INVENTORY if item_id else None)
+            role = default_role or (AccountRole.INVENTORY if item_id else None)
             if role is None:
                 raise InvalidInput("A bill line without an item needs an account.", field=f"lines.{i}.account")
             default = default if default is not None and default.role == role else account_for_role(role)
@@ -130,10 +127,9 @@ def _lines(spec: Spec, lines: list[dict]) -> list:
             account = accounts.get(account_id)
             if account is None:
                 raise InvalidInput(f"Account {account_id} does not exist.", field=f"lines.{i}.account")
-        if account.type not in spec.line_types:
+        if account.type not in line_types:
             raise InvalidInput(
-                f"Account {account.code} is {account.type}; {spec.kind} lines go to {' or '.join(spec.line_types)} "
-                "accounts.",
+                f"Account {account.code} is {account.type}; {kind} lines go to {' or '.join(line_types)} accounts.",
                 field=f"lines.{i}.account",
             )
         if not account.active:
@@ -142,7 +138,7 @@ def _lines(spec: Spec, lines: list[dict]) -> list:
         if not item_id and not description:
             raise InvalidInput("A line without an item needs a description.", field=f"lines.{i}.description")
         out.append(
-            spec.line_model(
+            line_model(
                 item_id=item_id,
                 description=description,
                 quantity_lb=quantity,
@@ -152,61 +148,37 @@ def _lines(spec: Spec, lines: list[dict]) -> list:
                 position=i,
             )
         )
-    if any(line.item_id for line in out):
-        item_ids = {line.item_id for line in out if line.item_id}
-        found = referenced_ids(spec.line_model, "item", item_ids)
+    item_ids = {line.item_id for line in out if line.item_id}
+    if item_ids:
+        found = referenced_ids(line_model, "item", item_ids)
         for i, line in enumerate(out):
             if line.item_id and line.item_id not in found:
                 raise InvalidInput(f"Item {line.item_id} does not exist.", field=f"lines.{i}.item")
     return out
 
 
-def _total(lines: list) -> Decimal:
-    total = sum((line.amount for line in lines), Decimal("0.00"))
-    return money(total, field="lines")
+def _invoice_lines(lines: list[dict]) -> list[InvoiceLine]:
+    return _lines(
+        InvoiceLine, lines, kind="invoice", line_types=(AccountType.REVENUE,), default_role=AccountRole.SALES_REVENUE
+    )
 
 
-def _save_lines(spec: Spec, doc, lines: list) -> None:
-    for line in lines:
-        setattr(line, spec.kind, doc)
-    spec.line_model.objects.bulk_create(lines)
-    doc.total = _total(lines)
+def _bill_lines(lines: list[dict]) -> list[BillLine]:
+    return _lines(BillLine, lines, kind="bill", line_types=(AccountType.EXPENSE, AccountType.ASSET), default_role=None)
 
 
-def document_create(
-    spec: Spec, *, party, doc_date: date, lines: list[dict], due_date=None, memo: str = "", actor=None, **extra
-):
-    party = _party(spec, party)
-    if not isinstance(doc_date, date):
-        raise InvalidInput("Must be a date.", field=spec.date_field)
-    if due_date is None:
-        try:
-            due_date = doc_date + timedelta(days=party.payment_terms_days)
-        except OverflowError:
-            raise InvalidInput("Date out of range.", field=spec.date_field) from None
-    elif due_date < doc_date:
-        raise InvalidInput(f"due_date is before {spec.date_field}.", field="due_date")
-    rows = _lines(spec, lines)
-    with transaction.atomic():
-        doc = spec.model(
-            number=document_number(spec.kind, spec.prefix),
-            due_date=due_date,
-            memo=memo or "",
-            created_by=actor if getattr(actor, "pk", None) else None,
-            **{spec.party: party, spec.date_field: doc_date},
-            **extra,
-        )
-        doc.save()
-        _save_lines(spec, doc, rows)
-        doc.save(update_fields=["total", "updated_at"])
-    doc.refresh_from_db()
-    return doc
+def _lines_save(doc: Invoice | Bill, rows: list, *, fk: str) -> None:
+    """Write `rows` as the document's lines and set its total (the caller saves the document)."""
+    for row in rows:
+        setattr(row, fk, doc)
+    type(rows[0]).objects.bulk_create(rows)
+    doc.total = money(sum((row.amount for row in rows), Decimal("0.00")), field="lines")
 
 
-def _refuse(spec: Spec, doc, wanted: str):
+def _refuse(doc: Invoice | Bill, kind: str, wanted: str):
     allowed = [str(s) for s in NEXT_STATES[doc.status]]
     raise InvalidTransition(
-        f"{spec.kind.title()} {doc.number} is {doc.status}; it cannot become {wanted}. "
+        f"{kind.title()} {doc.number} is {doc.status}; it cannot become {wanted}. "
         + (f"Allowed next: {', '.join(allowed)}." if allowed else "No status change is allowed from here."),
         field="status",
         status=doc.status,
@@ -214,90 +186,71 @@ def _refuse(spec: Spec, doc, wanted: str):
     )
 
 
-def document_update(spec: Spec, *, doc, actor=None, **data):
-    """Edit a draft: dates, memo, counterparty, lines (replaced whole). Anything else is a 409."""
-    editable = {spec.party, spec.date_field, "due_date", "memo", "lines", *spec.extra_fields}
-    unknown = set(data) - editable
-    if unknown:
-        raise TypeError(f"unknown {spec.kind} fields: {sorted(unknown)}")
+def _draft_edit(model, doc, *, kind: str, fk: str, date_field: str, changes: dict, line_rows) -> Invoice | Bill:
+    """Lock the draft, apply `changes` (lines, when given, replaced whole through `line_rows`); 409 unless draft."""
     with transaction.atomic():
-        doc = locks.row_lock(spec.model.objects, doc.pk)
+        doc = locks.row_lock(model.objects, doc.pk)
         if doc.status != S.DRAFT:
             raise InvalidTransition(
-                f"{spec.kind.title()} {doc.number} is {doc.status}; only draft {spec.kind}s can be edited.",
+                f"{kind.title()} {doc.number} is {doc.status}; only draft {kind}s can be edited.",
                 status=doc.status,
                 allowed=[str(s) for s in NEXT_STATES[doc.status]],
             )
-        fields = []
-        if spec.party in data:
-            setattr(doc, spec.party, _party(spec, data.pop(spec.party)))
-            fields.append(spec.party)
-        lines = data.pop("lines", None)
-        for name, value in data.items():
+        lines = changes.pop("lines", None)
+        for name, value in changes.items():
             setattr(doc, name, value)
-            fields.append(name)
-        if doc.due_date < getattr(doc, spec.date_field):
-            raise InvalidInput(f"due_date is before {spec.date_field}.", field="due_date")
+        fields = list(changes)
+        if doc.due_date < getattr(doc, date_field):
+            raise InvalidInput(f"due_date is before {date_field}.", field="due_date")
         if lines is not None:
-            rows = _lines(spec, lines)
-            spec.line_model.objects.filter(**{spec.kind: doc}).delete()
-            _save_lines(spec, doc, rows)
+            rows = line_rows(lines)
+            type(rows[0]).objects.filter(**{fk: doc}).delete()
+            _lines_save(doc, rows, fk=fk)
             fields.append("total")
         doc.save(update_fields=[*fields, "updated_at"])
     doc.refresh_from_db()
     return doc
 
 
-def document_post(spec: Spec, *, doc, actor=None):
-    """draft → posted: one journal entry and the `<kind>.posted` event, in the same transaction."""
-    from webhooks.services import event_emit
-
-    with transaction.atomic():
-        doc = locks.row_lock(spec.model.objects, doc.pk)
-        if doc.status != S.DRAFT:
-            _refuse(spec, doc, S.POSTED)
-        lines = list(spec.line_model.objects.filter(**{spec.kind: doc}).order_by("position", "id"))
-        if not lines:
-            raise InvalidInput(f"An {spec.kind} needs at least one line to be posted.", field="lines")
-        locked, (control,) = accounts_for_roles(spec.control_role, ids={line.account_id for line in lines})
-        dim = {f"{spec.party}_id": getattr(doc, f"{spec.party}_id")}
-        is_invoice = spec.kind == "invoice"
-        control_side, line_side = ("debit", "credit") if is_invoice else ("credit", "debit")
-        entry_lines = [{"account": control, control_side: doc.total, "memo": doc.number, **dim}]
-        entry_lines += [
-            {"account": line.account_id, line_side: line.amount, "memo": line.description or doc.number, **dim}
-            for line in lines
-        ]
-        entry = journal_entry_post(
-            entry_date=getattr(doc, spec.date_field),
-            memo=f"{spec.kind.title()} {doc.number}",
-            source=EntrySource.INVOICE if is_invoice else EntrySource.BILL,
-            source_id=doc.pk,
-            lines=entry_lines,
-            actor=actor,
-            check_dimensions=False,
-            locked_accounts=locked,
-        )
-        doc.status = S.POSTED
-        doc.journal_entry = entry
-        doc.posted_at = timezone.now()
-        doc.save(update_fields=["status", "journal_entry", "posted_at", "updated_at"])
-        event_emit(event_type=f"{spec.kind}.posted", obj=spec.serialize(doc, lines))
-    return doc
+def _post_entry(
+    doc: Invoice | Bill, lines: list, *, kind: str, control_role: str, source: str, entry_date: date, dim: dict, actor
+) -> JournalEntry:
+    """The document's journal entry (control account against each line's account), and the doc marked posted."""
+    if not lines:
+        raise InvalidInput(f"An {kind} needs at least one line to be posted.", field="lines")
+    locked, (control,) = accounts_for_roles(control_role, ids={line.account_id for line in lines})
+    control_side, line_side = ("debit", "credit") if source == EntrySource.INVOICE else ("credit", "debit")
+    entry_lines = [{"account": control, control_side: doc.total, "memo": doc.number, **dim}]
+    entry_lines += [
+        {"account": line.account_id, line_side: line.amount, "memo": line.description or doc.number, **dim}
+        for line in lines
+    ]
+    entry = journal_entry_post(
+        entry_date=entry_date,
+        memo=f"{kind.title()} {doc.number}",
+        source=source,
+        source_id=doc.pk,
+        lines=entry_lines,
+        actor=actor,
+        check_dimensions=False,
+        locked_accounts=locked,
+    )
+    doc.status = S.POSTED
+    doc.journal_entry = entry
+    doc.posted_at = timezone.now()
+    doc.save(update_fields=["status", "journal_entry", "posted_at", "updated_at"])
+    return entry
 
 
-def document_void(spec: Spec, *, doc, actor=None):
+def _void(model, doc, *, kind: str, actor) -> Invoice | Bill:
     """draft → void (nothing to undo), or posted and unpaid → void with the reversing entry."""
     with transaction.atomic():
-        doc = locks.row_lock(spec.model.objects, doc.pk)
+        doc = locks.row_lock(model.objects, doc.pk)
         if doc.status not in (S.DRAFT, S.POSTED) or doc.amount_paid:
-            _refuse(spec, doc, S.VOID)
+            _refuse(doc, kind, S.VOID)
         if doc.status == S.POSTED:
             doc.void_entry = journal_entry_reverse(
-                entry=doc.journal_entry,
-                memo=f"Void of {spec.kind} {doc.number}",
-                actor=actor,
-                _document=True,
+                entry=doc.journal_entry, memo=f"Void of {kind} {doc.number}", actor=actor, _document=True
             )
         doc.status = S.VOID
         doc.save(update_fields=["status", "void_entry", "updated_at"])
@@ -305,67 +258,149 @@ def document_void(spec: Spec, *, doc, actor=None):
     return doc
 
 
-def document_transition(spec: Spec, *, doc, status: str, actor=None):
-    if status == S.POSTED and doc.status == S.DRAFT:
-        return document_post(spec, doc=doc, actor=actor)
-    if status == S.VOID:
-        return document_void(spec, doc=doc, actor=actor)
-    _refuse(spec, doc, status)
-
-
-# --- The public, typed entry points -------------------------------------------------------------------
+# --- Invoices -----------------------------------------------------------------------------------------
 
 
 def invoice_create(
-    *, customer, invoice_date: date, lines: list[dict], due_date: date | None = None, sales_order_id: int | None = None,
-    memo: str = "", actor=None,
-) -> Invoice:  # fmt: skip
+    *,
+    customer: Customer | int,
+    invoice_date: date,
+    lines: list[dict],
+    due_date: date | None = None,
+    sales_order_id: int | None = None,
+    memo: str = "",
+    actor=None,
+) -> Invoice:
     """A draft invoice. Line dicts: ``item`` (optional), ``description``, ``quantity_lb`` and
     ``price_per_lb`` (amount computed) or ``amount``, ``account`` (default: the sales_revenue account)."""
-    return document_create(
-        INVOICE, party=customer, doc_date=invoice_date, lines=lines, due_date=due_date, memo=memo, actor=actor,
-        sales_order_id=sales_order_id,
+    customer = party_get(parties.customer_list(), customer, field="customer")
+    due_date = _due_date(
+        doc_date=invoice_date, due_date=due_date, terms_days=customer.payment_terms_days, date_field="invoice_date"
+    )
+    rows = _invoice_lines(lines)
+    with transaction.atomic():
+        invoice = Invoice.objects.create(
+            number=document_number("invoice", "INV-"),
+            customer=customer,
+            invoice_date=invoice_date,
+            due_date=due_date,
+            sales_order_id=sales_order_id,
+            memo=memo or "",
+            created_by=user_or_none(actor),
+        )
+        _lines_save(invoice, rows, fk="invoice")
+        invoice.save(update_fields=["total", "updated_at"])
+    invoice.refresh_from_db()
+    return invoice
+
+
+def invoice_update(*, invoice: Invoice, actor=None, **changes) -> Invoice:
+    """Edit a draft: customer, invoice_date, due_date, memo, sales_order_id, lines (replaced whole); else 409."""
+    fields_check(changes, INVOICE_EDITABLE, "invoice")
+    if "customer" in changes:
+        changes["customer"] = party_get(parties.customer_list(), changes["customer"], field="customer")
+    return _draft_edit(
+        Invoice, invoice, kind="invoice", fk="invoice", date_field="invoice_date", changes=changes,
+        line_rows=_invoice_lines,
     )  # fmt: skip
-
-
-def invoice_update(*, invoice: Invoice, actor=None, **data) -> Invoice:
-    return document_update(INVOICE, doc=invoice, actor=actor, **data)
 
 
 def invoice_post(*, invoice: Invoice, actor=None) -> Invoice:
-    return document_post(INVOICE, doc=invoice, actor=actor)
+    """draft → posted: debit receivables, credit each line's revenue account, emit `invoice.posted`."""
+    with transaction.atomic():
+        invoice = locks.row_lock(Invoice.objects, invoice.pk)
+        if invoice.status != S.DRAFT:
+            _refuse(invoice, "invoice", S.POSTED)
+        lines = list(invoice.lines.order_by("position", "id"))
+        _post_entry(
+            invoice, lines, kind="invoice", control_role=AccountRole.ACCOUNTS_RECEIVABLE, source=EntrySource.INVOICE,
+            entry_date=invoice.invoice_date, dim={"customer_id": invoice.customer_id}, actor=actor,
+        )  # fmt: skip
+        event_emit(event_type="invoice.posted", obj=invoice_payload(invoice, lines=lines))
+    return invoice
 
 
 def invoice_void(*, invoice: Invoice, actor=None) -> Invoice:
-    return document_void(INVOICE, doc=invoice, actor=actor)
+    return _void(Invoice, invoice, kind="invoice", actor=actor)
 
 
 def invoice_transition(*, invoice: Invoice, status: str, actor=None) -> Invoice:
-    return document_transition(INVOICE, doc=invoice, status=status, actor=actor)
+    """PATCH {"status": ...}: posted (from draft) or void; anything else is a 409 naming the allowed states."""
+    if status == S.POSTED and invoice.status == S.DRAFT:
+        return invoice_post(invoice=invoice, actor=actor)
+    if status == S.VOID:
+        return invoice_void(invoice=invoice, actor=actor)
+    _refuse(invoice, "invoice", status)
+
+
+# --- Bills --------------------------------------------------------------------------------------------
 
 
 def bill_create(
-    *, vendor, bill_date: date, lines: list[dict], due_date: date | None = None, vendor_reference: str = "",
-    memo: str = "", actor=None,
-) -> Bill:  # fmt: skip
+    *,
+    vendor: Vendor | int,
+    bill_date: date,
+    lines: list[dict],
+    due_date: date | None = None,
+    vendor_reference: str = "",
+    memo: str = "",
+    actor=None,
+) -> Bill:
     """A draft bill. Lines go to expense or asset (inventory) accounts; an item line defaults to inventory."""
-    return document_create(
-        BILL, party=vendor, doc_date=bill_date, lines=lines, due_date=due_date, memo=memo, actor=actor,
-        vendor_reference=vendor_reference,
-    )  # fmt: skip
+    vendor = party_get(parties.vendor_list(), vendor, field="vendor")
+    due_date = _due_date(
+        doc_date=bill_date, due_date=due_date, terms_days=vendor.payment_terms_days, date_field="bill_date"
+    )
+    rows = _bill_lines(lines)
+    with transaction.atomic():
+        bill = Bill.objects.create(
+            number=document_number("bill", "BILL-"),
+            vendor=vendor,
+            bill_date=bill_date,
+            due_date=due_date,
+            vendor_reference=vendor_reference or "",
+            memo=memo or "",
+            created_by=user_or_none(actor),
+        )
+        _lines_save(bill, rows, fk="bill")
+        bill.save(update_fields=["total", "updated_at"])
+    bill.refresh_from_db()
+    return bill
 
 
-def bill_update(*, bill: Bill, actor=None, **data) -> Bill:
-    return document_update(BILL, doc=bill, actor=actor, **data)
+def bill_update(*, bill: Bill, actor=None, **changes) -> Bill:
+    """Edit a draft: vendor, bill_date, due_date, memo, vendor_reference, lines (replaced whole); else 409."""
+    fields_check(changes, BILL_EDITABLE, "bill")
+    if "vendor" in changes:
+        changes["vendor"] = party_get(parties.vendor_list(), changes["vendor"], field="vendor")
+    return _draft_edit(
+        Bill, bill, kind="bill", fk="bill", date_field="bill_date", changes=changes, line_rows=_bill_lines
+    )
 
 
 def bill_post(*, bill: Bill, actor=None) -> Bill:
-    return document_post(BILL, doc=bill, actor=actor)
+    """draft → posted: debit each line's expense or inventory account, credit payables, emit `bill.posted`."""
+    with transaction.atomic():
+        bill = locks.row_lock(Bill.objects, bill.pk)
+        if bill.status != S.DRAFT:
+            _refuse(bill, "bill", S.POSTED)
+        lines = list(bill.lines.order_by("position", "id"))
+        _post_entry(
+            bill, lines, kind="bill", control_role=AccountRole.ACCOUNTS_PAYABLE, source=EntrySource.BILL,
+            entry_date=bill.bill_date, dim={"vendor_id": bill.vendor_id}, actor=actor,
+        )  # fmt: skip
+        event_emit(event_type="bill.posted", obj=bill_payload(bill, lines=lines))
+    return bill
 
 
 def bill_void(*, bill: Bill, actor=None) -> Bill:
-    return document_void(BILL, doc=bill, actor=actor)
+    return _void(Bill, bill, kind="bill", actor=actor)
 
 
 def bill_transition(*, bill: Bill, status: str, actor=None) -> Bill:
-    return document_transition(BILL, doc=bill, status=status, actor=actor)
+    """PATCH {"status": ...}: posted (from draft) or void; anything else is a 409 naming the allowed states."""
+    if status == S.POSTED and bill.status == S.DRAFT:
+        return bill_post(bill=bill, actor=actor)
+    if status == S.VOID:
+        return bill_void(bill=bill, actor=actor)
+    _refuse(bill, "bill", status)

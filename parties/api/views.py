@@ -1,6 +1,6 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 
-from cashsheet.api.viewsets import ServiceViewSet
+from cashsheet.api.viewsets import ResourceViewSet
 from parties import selectors, services
 from parties.api.serializers import CustomerSerializer, VendorSerializer
 from parties.filters import CustomerFilterSet, VendorFilterSet
@@ -49,28 +49,34 @@ def _schema(resource: str, tag: str, example: OpenApiExample):
 
 
 @_schema("customer", "customers", CUSTOMER_EXAMPLE)
-class CustomerViewSet(ServiceViewSet):
+class CustomerViewSet(ResourceViewSet):
     serializer_class = CustomerSerializer
     filterset_class = CustomerFilterSet
     search_fields = ["code", "name", "email", "external_ref"]
     ordering_fields = ["created_at", "updated_at", "id", "code", "name"]
-    create_service = staticmethod(services.customer_create)
-    update_service = staticmethod(services.customer_update)
-    instance_kw = "customer"
 
     def get_queryset(self):
         return selectors.customer_list()
 
+    def create_service(self, data):
+        return services.customer_create(**data)
+
+    def update_service(self, instance, data):
+        return services.customer_update(customer=instance, **data)
+
 
 @_schema("vendor", "vendors", VENDOR_EXAMPLE)
-class VendorViewSet(ServiceViewSet):
+class VendorViewSet(ResourceViewSet):
     serializer_class = VendorSerializer
     filterset_class = VendorFilterSet
     search_fields = ["code", "name", "email", "external_ref"]
     ordering_fields = ["created_at", "updated_at", "id", "code", "name"]
-    create_service = staticmethod(services.vendor_create)
-    update_service = staticmethod(services.vendor_update)
-    instance_kw = "vendor"
 
     def get_queryset(self):
         return selectors.vendor_list()
+
+    def create_service(self, data):
+        return services.vendor_create(**data)
+
+    def update_service(self, instance, data):
+        return services.vendor_update(vendor=instance, **data)

@@ -14,6 +14,7 @@ from sales.models import (
     SalesOrderLine,
     SalesOrderLineLot,
 )
+from sales.payloads import sales_order_payload
 
 MAX_LINE_LB = Decimal("1000000")  # a single line of more than 500 short tons is a typo, not an order
 
@@ -104,6 +105,11 @@ class SalesOrderSerializer(serializers.ModelSerializer):
 
     def get_allowed_next(self, order) -> list[str]:
         return list(SALES_ORDER_TRANSITIONS[order.status])
+
+    def to_representation(self, instance):
+        # One shape for GET and webhook events: sales/payloads.py (the fields above document it and a
+        # test holds the two to each other).
+        return sales_order_payload(instance)
 
 
 class LineInputSerializer(serializers.Serializer):

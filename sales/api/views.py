@@ -1,7 +1,5 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from cashsheet.api.exceptions import InvalidInput
 from cashsheet.api.viewsets import ResourceViewSet
@@ -87,48 +85,38 @@ class SalesOrderViewSet(ResourceViewSet):
     ordering_fields = ["created_at", "updated_at", "id", "order_date", "delivery_date", "number"]
     action_permissions = {"invoice": ["sales.change_salesorder"]}
 
+    create_serializer_class = SalesOrderCreateSerializer
+    update_serializer_class = SalesOrderPatchSerializer
+
     def get_queryset(self):
         return selectors.sales_order_list()
 
-    def _render(self, order, status_code=status.HTTP_200_OK):
-        return Response(SalesOrderSerializer(selectors.sales_order_list().get(pk=order.pk)).data, status=status_code)
+    def create_service(self, data):
+        lines = _line_inputs(data.pop("lines"))
+        return services.sales_order_create(lines=lines, actor=self.request.user, **data)
 
-    def create(self, request, *args, **kwargs):
-        data = SalesOrderCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        attrs = dict(data.validated_data)
-        lines = _line_inputs(attrs.pop("lines"))
-        order = services.sales_order_create(lines=lines, actor=request.user, **attrs)
-        return self._render(order, status.HTTP_201_CREATED)
-
-    def partial_update(self, request, *args, **kwargs):
-        order = self.get_object()
-        data = SalesOrderPatchSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        attrs = dict(data.validated_data)
-        if "status" in attrs:
-            shipped = {
-                line["id"]: services.ShipLine(
-                    shipped_lb=line.get("shipped_lb"),
-                    lots=[(x["lot"], x["shipped_lb"]) for x in line["lots"]] if "lots" in line else None,
-                )
-                for line in attrs.get("lines", [])
-            }
-            if len(shipped) != len(attrs.get("lines", [])):
-                raise InvalidInput("Each line id may appear once.", field="lines")
-            order = services.sales_order_transition(
-                order=order,
-                status=attrs["status"],
-                shipped=shipped,
-                ship_date=attrs.get("ship_date"),
-                actor=request.user,
+    def update_service(self, order, data):
+        if "status" not in data:
+            lines = data.pop("lines", None)
+            return services.sales_order_update(order=order, lines=_line_inputs(lines) if lines else None, **data)
+        shipped = {
+            line["id"]: services.ShipLine(
+                shipped_lb=line.get("shipped_lb"),
+                lots=[(x["lot"], x["shipped_lb"]) for x in line["lots"]] if "lots" in line else None,
             )
-        else:
-            lines = attrs.pop("lines", None)
-            order = services.sales_order_update(order=order, lines=_line_inputs(lines) if lines else None, **attrs)
-        return self._render(order)
+            for line in data.get("lines", [])
+        }
+        if len(shipped) != len(data.get("lines", [])):
+            raise InvalidInput("Each line id may appear once.", field="lines")
+        return services.sales_order_transition(
+            order=order,
+            status=data["status"],
+            shipped=shipped,
+            ship_date=data.get("ship_date"),
+            actor=self.request.user,
+        )
 
     @action(detail=True, methods=["post"])
     def invoice(self, request, *args, **kwargs):
-        order = services.sales_order_invoice(order=self.get_object(), actor=request.user)
-        return self._render(order)
+        order = self.get_object()
+        return self.write(lambda: services.sales_order_invoice(order=order, actor=request.user))

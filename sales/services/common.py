@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from cashsheet.api.exceptions import InvalidTransition
 from sales.models import SALES_ORDER_TRANSITIONS, SalesOrder
+from sales.payloads import sales_order_payload
+from sales.selectors import sales_order_list
 
 # ATP reservations of a confirmed order are keyed by its line ids under this source type.
 RESERVATION_SOURCE = "sales_order_line"
@@ -15,11 +17,8 @@ def order_lock(order: SalesOrder) -> SalesOrder:
 
 
 def order_payload(order: SalesOrder) -> dict:
-    """The order as the API renders it: webhook receivers get exactly what a GET would return."""
-    from sales.api.serializers import SalesOrderSerializer
-    from sales.selectors import sales_order_list
-
-    return dict(SalesOrderSerializer(sales_order_list().get(pk=order.pk)).data)
+    """The order as GET renders it, re-read with its lines and allocations: what webhook receivers get."""
+    return sales_order_payload(sales_order_list().get(pk=order.pk))
 
 
 def require_status(order: SalesOrder, target: str) -> None:

@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -14,8 +14,7 @@ from webhooks.api.serializers import (
     EventTypeSerializer,
     RedeliverSerializer,
 )
-from webhooks.events import EVENT_TYPES
-from webhooks.examples import example_event
+from webhooks.events import EVENT_TYPES, example_event
 from webhooks.filters import AttemptFilterSet, EndpointFilterSet, EventFilterSet
 from webhooks.models import WebhookEndpoint
 
@@ -65,32 +64,28 @@ ENDPOINT_CREATED = OpenApiExample(
     partial_update=extend_schema(summary="Update a webhook endpoint", tags=TAG, examples=[ENDPOINT_REQUEST]),
     destroy=extend_schema(summary="Delete a webhook endpoint and its delivery log", tags=TAG),
 )
-class WebhookEndpointViewSet(mixins.DestroyModelMixin, ResourceViewSet):
+class WebhookEndpointViewSet(ResourceViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     serializer_class = EndpointSerializer
     filterset_class = EndpointFilterSet
     search_fields = ["url", "description"]
     ordering_fields = ["created_at", "updated_at", "id", "url"]
     action_permissions = {"rotate_secret": CHANGE, "test": CHANGE}
+    # The creation and rotation answers are the only times the secret is shown (never stored, see the base).
+    created_serializer_class = EndpointWithSecretSerializer
+    secret_fields = ("secret",)
 
     def get_queryset(self):
         return selectors.endpoint_list()
 
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        endpoint = services.endpoint_create(**serializer.validated_data)
-        return Response(EndpointWithSecretSerializer(endpoint).data, status=status.HTTP_201_CREATED)
+    def create_service(self, data):
+        return services.endpoint_create(**data)
 
-    def partial_update(self, request, *args, **kwargs):
-        endpoint = self.get_object()
-        serializer = self.get_serializer(endpoint, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        endpoint = services.endpoint_update(endpoint=endpoint, **serializer.validated_data)
-        return Response(self.get_serializer(endpoint).data)
+    def update_service(self, endpoint, data):
+        return services.endpoint_update(endpoint=endpoint, **data)
 
-    def perform_destroy(self, instance):
-        services.endpoint_delete(endpoint=instance)
+    def destroy_service(self, endpoint):
+        services.endpoint_delete(endpoint=endpoint)
 
     @extend_schema(
         summary="Rotate the signing secret",
@@ -101,8 +96,11 @@ class WebhookEndpointViewSet(mixins.DestroyModelMixin, ResourceViewSet):
     )
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, *args, **kwargs):
-        endpoint = services.endpoint_rotate_secret(endpoint=self.get_object())
-        return Response(EndpointWithSecretSerializer(endpoint).data)
+        endpoint = self.get_object()
+        return self.write(
+            lambda: services.endpoint_rotate_secret(endpoint=endpoint),
+            render=self.render_with(EndpointWithSecretSerializer),
+        )
 
     @extend_schema(
         summary="Send a ping event to this endpoint",
@@ -113,18 +111,22 @@ class WebhookEndpointViewSet(mixins.DestroyModelMixin, ResourceViewSet):
     )
     @action(detail=True, methods=["post"])
     def test(self, request, *args, **kwargs):
-        event = services.endpoint_test(endpoint=self.get_object())
-        return Response(EventSerializer(event).data, status=status.HTTP_202_ACCEPTED)
+        endpoint = self.get_object()
+        return self.write(
+            lambda: services.endpoint_test(endpoint=endpoint),
+            status=status.HTTP_202_ACCEPTED,
+            render=lambda event: EventSerializer(event).data,
+        )
 
 
 @extend_schema_view(
     list=extend_schema(summary="List an endpoint's delivery attempts", tags=TAG),
     retrieve=extend_schema(summary="Read one delivery attempt", tags=TAG),
 )
-class DeliveryAttemptViewSet(ReadOnlyResourceViewSet):
+class DeliveryAttemptViewSet(ResourceViewSet):
     """Every attempt to deliver an event to the endpoint, newest first."""
 
-    http_method_names = ["get", "post", "head", "options"]  # POST only on .../redeliver/
+    http_method_names = ["get", "post", "head", "options"]  # POST only on .../redeliver/ (urls.py routes it)
     serializer_class = AttemptSerializer
     filterset_class = AttemptFilterSet
     search_fields = ["event__id", "event__type", "error"]
@@ -147,14 +149,12 @@ class DeliveryAttemptViewSet(ReadOnlyResourceViewSet):
     )
     @action(detail=True, methods=["post"])
     def redeliver(self, request, *args, **kwargs):
-        delivery = services.delivery_redeliver(attempt=self.get_object())
-        body = {
-            "delivery_id": delivery.pk,
-            "event": delivery.event_id,
-            "status": delivery.status,
-            "next_attempt_at": delivery.next_attempt_at,
-        }
-        return Response(RedeliverSerializer(body).data, status=status.HTTP_202_ACCEPTED)
+        attempt = self.get_object()
+        return self.write(
+            lambda: services.delivery_redeliver(attempt=attempt),
+            status=status.HTTP_202_ACCEPTED,
+            render=_redelivery,
+        )
 
 
 @extend_schema_view(
@@ -178,6 +178,17 @@ class EventViewSet(ReadOnlyResourceViewSet):
         return selectors.event_list()
 
 
+def _redelivery(delivery) -> dict:
+    body = {
+        "delivery_id": delivery.pk,
+        "event": delivery.event_id,
+        "status": delivery.status,
+        "next_attempt_at": delivery.next_attempt_at,
+    }
+    return RedeliverSerializer(body).data
+
+
+# Not a ResourceViewSet: a fixed list from the registry (webhooks/events.py), no model behind it.
 class EventTypeViewSet(viewsets.ViewSet):
     """The event types an endpoint can subscribe to, with an example body for each."""
 
@@ -188,8 +199,8 @@ class EventTypeViewSet(viewsets.ViewSet):
     def list(self, request, *args, **kwargs):
         search = (request.query_params.get("search") or "").lower()
         rows = [
-            {"id": name, "name": name, "description": description, "example": example_event(name)}
-            for name, description in EVENT_TYPES.items()
-            if search in name or search in description.lower()
+            {"id": name, "name": name, "description": kind.description, "example": example_event(name)}
+            for name, kind in EVENT_TYPES.items()
+            if search in name or search in kind.description.lower()
         ]
         return Response({"count": len(rows), "next": None, "previous": None, "results": rows})

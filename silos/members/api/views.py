@@ -1,9 +1,8 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from cashsheet.api.permissions import IsAuthenticated
+from cashsheet.api.viewsets import ResourceViewSet
 from silos.members import selectors, services
 from silos.members.api.serializers import ApiTokenCreatedSerializer, ApiTokenCreateSerializer, ApiTokenSerializer
 
@@ -29,8 +28,11 @@ from silos.members.api.serializers import ApiTokenCreatedSerializer, ApiTokenCre
         summary="Revoke an API token", tags=["tokens"], request=None, responses={200: ApiTokenSerializer}
     ),
 )
-class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ApiTokenViewSet(ResourceViewSet):
     serializer_class = ApiTokenSerializer
+    create_serializer_class = ApiTokenCreateSerializer
+    created_serializer_class = ApiTokenCreatedSerializer
+    secret_fields = ("token",)  # shown once, in the creation answer; an Idempotency-Key replay omits it
     permission_classes = [IsAuthenticated]
     http_method_names = ["get", "post", "delete", "head", "options"]
     search_fields = ["name", "prefix"]
@@ -41,18 +43,15 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         return selectors.token_list(user=self.request.user)
 
-    def create(self, request, *args, **kwargs):
-        data = ApiTokenCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        token, raw = services.token_create(user=request.user, issued_by=request.auth, **data.validated_data)
-        token.token = raw
-        return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
+    def create_service(self, data):
+        token, raw = services.token_create(user=self.request.user, issued_by=self.request.auth, **data)
+        token.token = raw  # rendered once by ApiTokenCreatedSerializer
+        return token
 
-    def destroy(self, request, *args, **kwargs):
-        services.token_revoke(token=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def destroy_service(self, token):
+        services.token_revoke(token=token)
 
     @action(detail=True, methods=["post"])
     def revoke(self, request, *args, **kwargs):
-        token = services.token_revoke(token=self.get_object())
-        return Response(ApiTokenSerializer(token).data)
+        token = self.get_object()
+        return self.write(lambda: services.token_revoke(token=token))
