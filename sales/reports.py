@@ -125,10 +125,9 @@ def _start(params: dict, *, direction: str) -> tuple[list[int], dict]:
     if direction == "forward":
         raise InvalidInput("A forward trace starts from a lot.", field=given[0])
     if order_ref:
-        orders = SalesOrder.objects.filter(
-            **({"pk": int(order_ref)} if order_ref.isdigit() else {"number__iexact": order_ref})
-        )
-        order = orders.first()
+        order_id = parse_id(order_ref)
+        lookup = {"pk": order_id} if order_id is not None else {"number__iexact": order_ref}
+        order = SalesOrder.objects.filter(**lookup).first()
         if order is None:
             raise InvalidInput(f"No sales order {order_ref}.", field="sales_order")
         moves = StockMovement.objects.filter(source_type="sales_order", source_id=order.pk, kind="shipment")

@@ -141,8 +141,9 @@ def test_bad_report_parameters_answer_400(api, name, params, field):
 def test_report_index_and_unknown_report(api):
     index = api.get("/api/v2/reports/").json()
     names = [r["name"] for r in index["results"]]
-    assert names == ["trial-balance", "balance-sheet", "income-statement", "general-ledger", "ar-aging", "ap-aging"]
-    assert index["results"][3]["parameters"]["account"].startswith("account id")
+    ledger = ["trial-balance", "balance-sheet", "income-statement", "general-ledger", "ar-aging", "ap-aging"]
+    assert [n for n in names if n in ledger] == ledger  # other apps register theirs beside (trace, recall, ...)
+    assert index["results"][names.index("general-ledger")]["parameters"]["account"].startswith("account id")
     r = api.get("/api/v2/reports/cash-flow/")
     assert r.status_code == 404 and r.json()["reports"] == names and "trial-balance" in r.json()["detail"]
 
