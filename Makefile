@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export CASHSHEET_WEBHOOK_ALLOW_PRIVATE ?= 1
 
-.PHONY: install demo test lint format migrate serve stop bench clean
+.PHONY: install demo test lint format migrate serve stop bench bench-cluster bench-silos clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,16 @@ stop:
 bench: migrate
 	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }
 	for b in api_list inventory ledger atp webhooks ratelimit sales; do $(PY) bench/$$b.py || exit 1; done
+
+## bench-cluster: two web nodes behind nginx, 2 Celery workers, beat, own PostgreSQL and Redis; mixed locust
+## workload with faults (~10 min). Installs nginx from Debian when missing. Figures go to BENCHMARKS.md.
+bench-cluster: install
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { apt-get update && apt-get install -y nginx; }
+	$(PY) bench/cluster.py run --seconds 180 --fault-seconds 300 --write
+
+## bench-silos: 1,000 silos in a database of their own (needs DATABASE_URL; ~15 min). Figures to BENCHMARKS.md.
+bench-silos: install
+	$(PY) bench/silos_1000.py --write
 
 clean: stop
 	rm -rf $(VENV) .embedded

@@ -61,3 +61,21 @@ def wrk(url: str, headers: dict[str, str], *, seconds: int = 15, connections: in
         "non_2xx": int(non2xx.group(1)) if non2xx else 0,
         "command": " ".join(cmd + [url]),
     }
+
+
+def write_section(heading: str, text: str) -> None:
+    """Replace BENCHMARKS.md's `## heading` section with `text` (append the section if it is new)."""
+    path = ROOT / "BENCHMARKS.md"
+    content = path.read_text()
+    block = f"## {heading}\n\n{text.strip()}\n"
+    pattern = re.compile(r"^## " + re.escape(heading) + r"\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(content):
+        content = pattern.sub(lambda _: block + "\n", content, count=1).rstrip() + "\n"
+    else:
+        content = content.rstrip() + "\n\n" + block
+    path.write_text(content)
+
+
+def machine_load() -> str:
+    """The 1-minute load average, for the note beside every figure (the machine is shared)."""
+    return f"{os.getloadavg()[0]:.1f}"

@@ -101,11 +101,12 @@ MIDDLEWARE = [
     "cashsheet.api.idempotency.IdempotencyMiddleware",
     "cashsheet.api.middleware.ApiResponseHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, CSRF, auth and messages as Django's, skipped for Bearer-token API calls (cashsheet.api.middleware).
+    "cashsheet.api.middleware.SessionMiddleware",
     "cashsheet.api.middleware.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "cashsheet.api.middleware.CsrfViewMiddleware",
+    "cashsheet.api.middleware.AuthenticationMiddleware",
+    "cashsheet.api.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -173,6 +174,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Several hosts: the broker may be named on its own, e.g. Redis Sentinel (docs/scaling.md):
+# CELERY_BROKER_URL=sentinel://s1:26379;sentinel://s2:26379;sentinel://s3:26379/0
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or CELERY_BROKER_URL
+if CELERY_BROKER_URL.startswith("sentinel://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = os.environ.get("CELERY_SENTINEL_MASTER", "cashsheet")
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE: dict = {}
 
@@ -205,7 +211,7 @@ REST_FRAMEWORK = {
         "cashsheet.api.filters.SearchFilter",
         "cashsheet.api.filters.OrderingFilter",
     ],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["cashsheet.api.renderers.ApiJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["cashsheet.api.parsers.JSONParser"],
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
     "DEFAULT_VERSION": "v2",

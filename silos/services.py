@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django_tenants.utils import schema_context, schema_exists
 
+from silos.clone import schema_clone
 from silos.models import RESERVED_SLUGS, SLUG_RE, Domain, Plan, Silo
 
 logger = logging.getLogger(__name__)
@@ -42,17 +43,27 @@ def demo_seed_steps() -> list[tuple[int, str, object]]:
     return sorted(steps, key=lambda step: (step[0], step[1]))
 
 
-def silo_template_ensure(*, verbosity: int = 0) -> None:
+_template_checked_in_process = False
+
+
+def silo_template_ensure(*, verbosity: int = 0, force: bool = False) -> None:
     """Create and migrate the template schema that new silos are cloned from.
 
     The template is not a silo (no domain, no row), so `migrate_schemas` alone would leave it behind
-    a new migration; this brings it up to date and is a fast no-op when it already is.
+    a new migration; this brings it up to date. Migrations change only with the code, so a process
+    checks once (a full `migrate` run, ~0.3 s: a third of each silo creation when it ran every time)
+    and afterwards only that the schema still exists; `force` checks again.
     """
-    if not schema_exists(TEMPLATE_SCHEMA):
+    global _template_checked_in_process
+    exists = schema_exists(TEMPLATE_SCHEMA)
+    if exists and _template_checked_in_process and not force:
+        return
+    if not exists:
         with connection.cursor() as cursor:
             cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{TEMPLATE_SCHEMA}"')
     call_command("migrate_schemas", schema_name=TEMPLATE_SCHEMA, interactive=False, verbosity=verbosity)
     connection.set_schema_to_public()
+    _template_checked_in_process = True
 
 
 def _validate_slug(slug: str) -> None:
@@ -79,7 +90,9 @@ def silo_create(*, slug: str, name: str, admin_password: str | None = None, plan
         silo = Silo.objects.create(schema_name=slug, name=name, plan=plan)
         Domain.objects.create(tenant=silo, domain=silo.host, is_primary=True)
     try:
-        silo.create_schema(check_if_exists=True, verbosity=0)
+        # The template's migrations rows are copied with it, so the clone needs no `migrate --fake`.
+        if not schema_clone(template=TEMPLATE_SCHEMA, schema=slug):
+            silo.create_schema(check_if_exists=True, verbosity=0)
         with schema_context(slug):
             from django.contrib.auth import get_user_model
 

@@ -1,10 +1,13 @@
 """Search, ordering and the filters every resource shares (updated_since for incremental sync)."""
 
+import copy
 import datetime as dt
 import re
 
 import django_filters
 from django import forms
+from django.http import QueryDict
+from django_filters.filters import FilterMethod
 from rest_framework import filters
 
 _ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
@@ -72,8 +75,53 @@ class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
+def _filter_copy(filter_):
+    copied = copy.copy(filter_)
+    if isinstance(filter_.__dict__.get("filter"), FilterMethod):
+        copied.filter = FilterMethod(copied)  # `method=` filters call the copy's parent FilterSet
+    return copied
+
+
 class ResourceFilterSet(django_filters.FilterSet):
-    """Base FilterSet: every resource can be synced incrementally with `?updated_since=`."""
+    """Base FilterSet: every resource can be synced incrementally with `?updated_since=`.
+
+    The form class that validates the query string is built once per FilterSet class (django-filter
+    builds it, with every filter's form field, on each request: ~0.5 ms of a list request). Forms copy
+    their class's fields per instance, so sharing the class is safe unless a filter's field depends on
+    the request (a callable queryset) or a subclass changes its filters per instance in ``__init__``:
+    those keep django-filter's per-request build.
+    """
 
     updated_since = IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     created_since = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    _form_classes: dict = {}
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # django-filter's __init__, with a shallow copy of each filter instead of a deep copy of them all:
+        # a filter's per-instance state (model, parent, its lazily built form field) is set on the copy.
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {name: _filter_copy(f) for name, f in self.base_filters.items()}
+        for filter_ in self.filters.values():
+            filter_.model = queryset.model
+            filter_.parent = self
+
+    def get_form_class(self):
+        cls = type(self)
+        form_class = ResourceFilterSet._form_classes.get(cls)
+        if form_class is None:
+            form_class = super().get_form_class()
+            if self._form_class_is_static():
+                ResourceFilterSet._form_classes[cls] = form_class
+        return form_class
+
+    def _form_class_is_static(self) -> bool:
+        if type(self).__init__ is not ResourceFilterSet.__init__:
+            return False
+        return not any(callable(getattr(f, "queryset", None)) for f in self.filters.values())

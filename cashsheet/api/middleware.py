@@ -8,10 +8,14 @@ from collections import OrderedDict
 from http import HTTPStatus
 
 from django.conf import settings
+from django.contrib.auth import middleware as _auth
+from django.contrib.messages import middleware as _messages
+from django.contrib.sessions import middleware as _sessions
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.http.request import split_domain_port
+from django.middleware import csrf as _csrf
 from django.middleware.common import CommonMiddleware as DjangoCommonMiddleware
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_tenant_domain_model, remove_www
@@ -232,3 +236,38 @@ class ApiResponseHeadersMiddleware:
                 f'<{request.scheme}://{request.get_host()}{settings.CASHSHEET_API_DOCS_URL}>; rel="successor-version"'
             )
         return response
+
+
+def is_token_api_call(request) -> bool:
+    """An API call carrying an Authorization header: no session, CSRF cookie or flash messages apply."""
+    return request.path_info.startswith("/api/") and "HTTP_AUTHORIZATION" in request.META
+
+
+class _BrowserOnly:
+    """Skips this middleware for token API calls; browsers (silo UI, API docs, admin) get it as usual.
+
+    DRF authenticates a Bearer call itself and its views are CSRF-exempt, so sessions, CSRF, Django's
+    authentication and messages only cost such a request time, and add no header to its response.
+    Subclassing (not wrapping) keeps Django's checks and its process_view hooks as they were.
+    """
+
+    def __call__(self, request):
+        if is_token_api_call(request):
+            return self.get_response(request)
+        return super().__call__(request)
+
+
+class SessionMiddleware(_BrowserOnly, _sessions.SessionMiddleware):
+    pass
+
+
+class CsrfViewMiddleware(_BrowserOnly, _csrf.CsrfViewMiddleware):
+    pass
+
+
+class AuthenticationMiddleware(_BrowserOnly, _auth.AuthenticationMiddleware):
+    pass
+
+
+class MessageMiddleware(_BrowserOnly, _messages.MessageMiddleware):
+    pass

@@ -1,7 +1,10 @@
 """Serializer pieces every resource shares."""
 
+import copy
+from collections.abc import Mapping
+
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import fields, relations, serializers
 
 
 class AddressSerializer(serializers.Serializer):
@@ -67,5 +70,74 @@ class StrictFieldsMixin:
         return super().to_internal_value(data)
 
 
-class ResourceSerializer(StrictFieldsMixin, serializers.ModelSerializer):
-    """Base for resource serializers: strict about fields (see StrictFieldsMixin)."""
+class CachedFieldsMixin:
+    """Builds a serializer class's fields once per process, and renders rows with a tighter loop.
+
+    DRF's ModelSerializer introspects the model and constructs every field on each instantiation (about
+    0.7 ms for a 14-field resource, a seventh of a list request's CPU). The result depends only on the class
+    (Meta and declared fields), so it is built once and each instance gets copies: a shallow copy for a
+    plain field (``bind`` then sets its name and parent on the copy alone), DRF's deep copy for nested
+    serializers and many-related fields, which carry children of their own. A subclass that overrides
+    ``get_fields`` still gets fresh copies from ``super().get_fields()``.
+
+    ``to_representation`` gives the same dict as DRF's, with the per-row work DRF repeats for every field
+    done once per serializer instance: the list of readable fields, and for plain attribute fields a direct
+    ``getattr`` (anything unusual — a callable, a missing attribute, a dotted source — takes DRF's own
+    ``field.get_attribute``). Date-time fields look the current time zone up once per instance, not per row.
+    """
+
+    _fields_prototypes: dict = {}
+
+    def get_fields(self):
+        cls = type(self)
+        prototype = CachedFieldsMixin._fields_prototypes.get(cls)
+        if prototype is None:
+            prototype = super().get_fields()
+            CachedFieldsMixin._fields_prototypes[cls] = prototype
+        return {name: _field_copy(field) for name, field in prototype.items()}
+
+    def _representation_plan(self):
+        plan = self.__dict__.get("_cashsheet_plan")
+        if plan is None:
+            plan = []
+            for field in self._readable_fields:
+                attrs = field.source_attrs
+                direct = type(field).get_attribute is fields.Field.get_attribute and len(attrs) == 1
+                if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+                    field.timezone = field.default_timezone()
+                plan.append((field.field_name, field, attrs[0] if direct else None))
+            self._cashsheet_plan = plan
+        return plan
+
+    def to_representation(self, instance):
+        if isinstance(instance, Mapping):
+            return super().to_representation(instance)
+        ret = {}
+        for name, field, attr in self._representation_plan():
+            attribute = _MISSING
+            if attr is not None:
+                try:
+                    attribute = getattr(instance, attr)
+                except Exception:  # DRF's get_attribute below decides (None, default, skip or raise)
+                    attribute = _MISSING
+            if attribute is _MISSING or callable(attribute):
+                try:
+                    attribute = field.get_attribute(instance)
+                except fields.SkipField:
+                    continue
+            check_for_none = attribute.pk if isinstance(attribute, relations.PKOnlyObject) else attribute
+            ret[name] = None if check_for_none is None else field.to_representation(attribute)
+        return ret
+
+
+_MISSING = object()
+
+
+def _field_copy(field):
+    if isinstance(field, serializers.BaseSerializer | relations.ManyRelatedField):
+        return copy.deepcopy(field)
+    return copy.copy(field)
+
+
+class ResourceSerializer(StrictFieldsMixin, CachedFieldsMixin, serializers.ModelSerializer):
+    """Base for resource serializers: strict about fields (see StrictFieldsMixin), fields built once."""

@@ -1,5 +1,8 @@
 """Views the whole API shares: JSON error handlers and the API root (health probes: cashsheet.api.health)."""
 
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from rest_framework import status
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
@@ -25,6 +28,13 @@ def handler404(request, exception=None):
 
 
 def handler500(request):
+    # Django calls this inside its `except` block, so the exception is at hand. A lost database (restart,
+    # failover, network) is not a bug in the request: 503 with Retry-After tells a client to retry.
+    exc = sys.exc_info()[1]
+    if isinstance(exc, OperationalError | InterfaceError):
+        response = _json_error(503, "unavailable", "The database is unavailable; retry shortly.")
+        response["Retry-After"] = "5"
+        return response
     return _json_error(500, "server_error", "Internal error; it has been logged. Retry, or contact support.")
 
 

@@ -1,0 +1,15 @@
+"""Widen Django's 32-bit identity columns in every silo schema to bigint (Citus; see silos/schema.py)."""
+
+from django.db import migrations
+
+from silos.schema import WIDEN_IDENTITIES_SQL
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("members", "0003_token_issued_by"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunSQL(WIDEN_IDENTITIES_SQL, reverse_sql=migrations.RunSQL.noop, elidable=False)]
