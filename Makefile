@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export CASHSHEET_WEBHOOK_ALLOW_PRIVATE ?= 1
 
-.PHONY: install demo test lint format migrate serve stop bench bench-cluster bench-silos clean
+.PHONY: install demo test lint format migrate serve stop bench bench-cluster bench-silos fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ bench-cluster: install
 ## bench-silos: 1,000 silos in a database of their own (needs DATABASE_URL; ~15 min). Figures to BENCHMARKS.md.
 bench-silos: install
 	$(PY) bench/silos_1000.py --write
+
+## fuzz: hostile values into every parameter and field of every operation of a running server (make demo);
+## TOKEN=<a token of the silo> [URL=http://127.0.0.1:8000] [SILO_HOST=blythe.localhost]. Lists every 5xx or non-JSON answer.
+fuzz: install
+	$(PY) -m cashsheet.testing.fuzz --url $${URL:-http://$(HOST):$(PORT)} --host $${SILO_HOST:-blythe.localhost} --token $(TOKEN)
 
 clean: stop
 	rm -rf $(VENV) .embedded

@@ -322,3 +322,8 @@ CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {"task": "webhooks.sweep", "schedule": 
 CELERY_BEAT_SCHEDULE["webhooks-purge"] = {"task": "webhooks.purge", "schedule": 3600.0}
 # A task waits this long for its batch; slower requests finish in the background (see webhooks/sender.py).
 CASHSHEET_WEBHOOK_HANDOFF_S = float(os.environ.get("CASHSHEET_WEBHOOK_HANDOFF_S", "1"))
+# Per worker process: requests in flight to one endpoint, for one silo, and send threads in all. A silo's
+# slow receivers can hold at most its share; see webhooks/sender.py.
+CASHSHEET_WEBHOOK_ENDPOINT_CONCURRENCY = int(os.environ.get("CASHSHEET_WEBHOOK_ENDPOINT_CONCURRENCY", "8"))
+CASHSHEET_WEBHOOK_SILO_CONCURRENCY = int(os.environ.get("CASHSHEET_WEBHOOK_SILO_CONCURRENCY", "16"))
+CASHSHEET_WEBHOOK_SEND_THREADS = int(os.environ.get("CASHSHEET_WEBHOOK_SEND_THREADS", "64"))

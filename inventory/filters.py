@@ -115,7 +115,8 @@ class StockMovementFilterSet(ResourceFilterSet):
 
     def filter_lot(self, qs, name, value):
         value = value.strip()
-        return qs.filter(lot_id=int(value)) if value.isdigit() else qs.filter(lot__code__iexact=value)
+        lot_id = parse_id(value)
+        return qs.filter(lot_id=lot_id) if lot_id is not None else qs.filter(lot__code__iexact=value)
 
 
 class StockBalanceFilterSet(ResourceFilterSet):
@@ -156,7 +157,8 @@ class LotStockFilterSet(StockBalanceFilterSet):
 
     def filter_lot(self, qs, name, value):
         value = value.strip()
-        return qs.filter(lot_id=int(value)) if value.isdigit() else qs.filter(lot__code__iexact=value)
+        lot_id = parse_id(value)
+        return qs.filter(lot_id=lot_id) if lot_id is not None else qs.filter(lot__code__iexact=value)
 
 
 class LotFilterSet(ResourceFilterSet):
@@ -183,7 +185,8 @@ class LotFilterSet(ResourceFilterSet):
 
     def filter_facility(self, qs, name, value):
         value = value.strip()
-        cond = Q(balances__facility_id=int(value)) if value.isdigit() else Q(balances__facility__code__iexact=value)
+        facility_id = parse_id(value)
+        cond = Q(balances__facility_id=facility_id) if facility_id else Q(balances__facility__code__iexact=value)
         return qs.filter(cond & Q(balances__on_hand_lb__gt=0)).distinct()
 
     def filter_in_stock(self, qs, name, value):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cashsheet.api.exceptions import InvalidInput
 from cashsheet.api.fields import quantize
+from cashsheet.api.filters import parse_id
 from inventory.models import (
     CuttingPattern,
     CuttingPatternOutput,
@@ -165,8 +166,8 @@ def lot_find(*, ref: str, item: Item | None = None) -> Lot:
     """A lot by id, or by code (unique per item; across items only when one item has it). 400 otherwise."""
     ref = (ref or "").strip()
     lots = Lot.objects.select_related("item", "facility")
-    if ref.isdigit():
-        found = lots.filter(pk=int(ref)).first()
+    if (lot_id := parse_id(ref)) is not None:
+        found = lots.filter(pk=lot_id).first()
         if found is None:
             raise InvalidInput(f"No lot {ref}.", field="lot")
         return found

@@ -168,19 +168,27 @@ def deliveries_send(delivery_ids: list[int]) -> dict[str, int]:
         body, headers = request_build(delivery.event, delivery.endpoint, now)
         return transport.post(delivery.endpoint.url, body=body, headers=headers, timeout=timeout)
 
-    finished, stragglers = sender.send_all(
+    finished, stragglers, unstarted = sender.send_all(
         connection.schema_name,
         live,
         send,
         endpoint_of=lambda d: d.endpoint_id,
         wait_s=settings.CASHSHEET_WEBHOOK_HANDOFF_S,
     )
+    if unstarted:
+        # Their endpoint or silo was at its concurrency cap the whole time: back to the queue, unsent (the
+        # sweep offers them again), rather than holding a lease while waiting for a slot.
+        Delivery.objects.filter(pk__in=[d.pk for d in unstarted]).update(
+            claimed_until=None, enqueued_at=None, attempts=F("attempts") - 1, updated_at=timezone.now()
+        )
     outcomes = _outcomes_record(finished) if finished else {}
     if stragglers:
         sender.finish_later(connection.tenant, stragglers, _outcomes_record)
         outcomes["handed_off"] = len(stragglers)
     if inactive:
         outcomes["endpoint_disabled"] = len(inactive)
+    if unstarted:
+        outcomes["deferred"] = len(unstarted)
     return outcomes
 
 

@@ -27,21 +27,50 @@ def allow_private() -> bool:
     return bool(getattr(settings, "CASHSHEET_WEBHOOK_ALLOW_PRIVATE", False))
 
 
-def _address_refusal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, *, private_ok: bool) -> str | None:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+# IPv6 ranges whose addresses carry an IPv4 destination (RFC 6052 NAT64, deprecated IPv4-compatible): the
+# address a relay forwards to is the embedded IPv4 one, so that is the one checked.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address wraps: IPv4-mapped, IPv4-compatible, 6to4 (2002::/16), Teredo
+    (2001::/32: its server and its de-obfuscated client) and NAT64. Empty for anything else."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return []
+    if ip.ipv4_mapped:
+        return [ip.ipv4_mapped]
+    if ip.sixtofour:
+        return [ip.sixtofour]
+    if ip.teredo:
+        return list(ip.teredo)
+    if any(ip in net for net in _NAT64) or (ip in _IPV4_COMPATIBLE and int(ip) > 1):
+        return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    return []
+
+
+def _kind_refused(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, *, private_ok: bool) -> str | None:
     if ip in METADATA_ADDRESSES:
-        return f"{ip} is a cloud metadata address"
+        return "a cloud metadata address"
     if private_ok:
         return None
     if ip.is_loopback:
-        return f"{ip} is a loopback address"
+        return "a loopback address"
     if ip.is_link_local:
-        return f"{ip} is a link-local address"
+        return "a link-local address"
     if ip.is_private:
-        return f"{ip} is a private address"
+        return "a private address"
     if not ip.is_global or ip.is_multicast or ip.is_unspecified or ip.is_reserved:
-        return f"{ip} is not a public address"
+        return "not a public address"
+    return None
+
+
+def _address_refusal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, *, private_ok: bool) -> str | None:
+    """Why `ip` may not receive webhooks (e.g. "a private address"), checking what it wraps too, or None."""
+    for candidate in [*embedded_ipv4(ip), ip]:
+        reason = _kind_refused(candidate, private_ok=private_ok)
+        if reason:
+            return reason
     return None
 
 
@@ -67,10 +96,11 @@ def resolve(url: str, *, private_ok: bool | None = None) -> tuple[str, str, int,
     """Check `url` and the addresses its host resolves to now: (scheme, host, port, address to connect to)."""
     private_ok = allow_private() if private_ok is None else private_ok
     scheme, host, port = parse(url, private_ok=private_ok)
+    literal_given = True
     try:
-        literal = ipaddress.ip_address(host)
-        addresses = [literal]
+        addresses = [ipaddress.ip_address(host)]
     except ValueError:
+        literal_given = False
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except OSError as exc:
@@ -82,5 +112,8 @@ def resolve(url: str, *, private_ok: bool | None = None) -> tuple[str, str, int,
     for ip in addresses:
         reason = _address_refusal(ip, private_ok=private_ok)
         if reason:
-            raise UnsafeUrl(f"Webhooks may not be sent to {host}: {reason}.")
+            # A literal address is the client's own input; what a *name* resolves to is never echoed (it
+            # would map internal DNS for whoever can create an endpoint).
+            what = f"{host} is" if literal_given else f"{host} resolves to"
+            raise UnsafeUrl(f"Webhooks may not be sent to {host}: {what} {reason}.")
     return scheme, host, port, str(addresses[0])

@@ -89,10 +89,10 @@ def _resolve(spec: dict, ref: str) -> dict:
     return node
 
 
-def cases(spec: dict, *, path_values: dict[str, str], short: bool = False) -> Iterator[Case]:
+def cases(spec: dict, *, path_values: dict[str, str], short: bool = False, strings=None, values=None) -> Iterator[Case]:
     """Every (operation, hostile input) pair. `path_values` fills path parameters with real ids."""
-    strings = SHORT_STRINGS if short else HOSTILE_STRINGS
-    values = SHORT_VALUES if short else HOSTILE_VALUES
+    strings = strings if strings is not None else (SHORT_STRINGS if short else HOSTILE_STRINGS)
+    values = values if values is not None else (SHORT_VALUES if short else HOSTILE_VALUES)
     for template, operations in spec["paths"].items():
         for method, operation in operations.items():
             if method not in ("get", "post", "patch", "put", "delete") or not isinstance(operation, dict):

@@ -205,3 +205,45 @@ def test_demo_seed_is_idempotent_and_sends_nothing(silo, api):
     seed_webhooks(silo)
     rows = api.get(BASE).json()["results"]
     assert len(rows) == 1 and rows[0]["active"] is False and "secret" not in rows[0]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "2002:a9fe:a9fe::",  # 6to4 wrapping 169.254.169.254
+        "2002:7f00:1::1",  # 6to4 wrapping 127.0.0.1
+        "2001:0:4136:e378:8000:63bf:5601:5601",  # Teredo, client 169.254.169.254 (obfuscated)
+        "64:ff9b::a9fe:a9fe",  # NAT64
+        "::a9fe:a9fe",  # IPv4-compatible
+        "::ffff:169.254.169.254",  # IPv4-mapped
+    ],
+)
+@pytest.mark.parametrize("private_ok", [False, True])
+def test_ssrf_unwraps_ipv6_transition_addresses(address, private_ok):
+    from webhooks.ssrf import UnsafeUrl, resolve
+
+    if private_ok and "7f00" in address:
+        pytest.skip("loopback is allowed by the development setting")
+    with pytest.raises(UnsafeUrl):
+        resolve(f"https://[{address}]/hook", private_ok=private_ok)
+
+
+def test_a_public_6to4_address_is_accepted():
+    from webhooks.ssrf import resolve
+
+    assert resolve("https://[2002:5db8:d70e::1]/hook", private_ok=False)[3] == "2002:5db8:d70e::1"
+
+
+def test_refusals_never_echo_what_a_name_resolves_to(api, settings, monkeypatch):
+    import socket
+
+    settings.CASHSHEET_WEBHOOK_ALLOW_PRIVATE = False
+    monkeypatch.setattr(
+        socket, "getaddrinfo", lambda host, *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.20.30.40", 443))]
+    )
+    r = create(api, url="https://intranet.example.com/hook")
+    assert r.status_code == 400
+    message = r.json()["errors"][0]["message"]
+    assert "10.20.30.40" not in r.content.decode() and "resolves to a private address" in message
+    # A literal address is the client's own input: naming it leaks nothing.
+    assert "10.1.2.3 is a private address" in create(api, url="https://10.1.2.3/hook").json()["errors"][0]["message"]
