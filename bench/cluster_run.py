@@ -19,6 +19,7 @@ from common import ROOT, machine_load, percentile, setup, write_section
 
 GRACE_S = 10  # after a fault's recovery, clients may still see its tail (retries, nginx's fail_timeout)
 GREEDY_LIMIT, GREEDY_BURST = 300, 20
+ATP_TIME_LIMIT_MS = 2000
 ORDER_EVENTS = ["sales_order.created", "sales_order.confirmed", "sales_order.shipped"]
 
 
@@ -35,6 +36,7 @@ def prepare(cluster, count: int) -> dict:
     from parties.models import Customer
     from silos.members.models import ApiToken
     from silos.members.services import token_create
+    from silos.models import Silo
     from silos.services import demo_seed_steps, silo_create
 
     silos = []
@@ -42,9 +44,15 @@ def prepare(cluster, count: int) -> dict:
     for i in range(1, count + 1):
         slug = f"load{i:02d}"
         silo = silo_create(slug=slug, name=f"Load {i}")
+        # Two cores shared with other engineers' test suites: the ATP solver's 150 ms limit would turn a busy
+        # machine into 503s, which is not what this benchmark measures. Its demo orders are left out too
+        # (their ATP confirmations are most of the seed's time); the portal creates orders of its own.
+        Silo.objects.filter(pk=silo.pk).update(atp_time_limit_ms=ATP_TIME_LIMIT_MS)
+        silo.refresh_from_db()
         with schema_context(slug):
-            for _, _, seed in demo_seed_steps():
-                seed(silo)
+            for _, label, seed in demo_seed_steps():
+                if label != "sales":
+                    seed(silo)
             admin = get_user_model().objects.get(username="admin")
             kinds = ["crm", "portal", "bi", "rep", "setup"] + (["greedy"] if i == 1 else [])
             tokens = {kind: token_create(user=admin, name=kind)[1] for kind in kinds}
@@ -305,7 +313,10 @@ def build_report(cluster, workload, files, windows, started, ended, drained, arg
     return "\n".join(lines)
 
 
-SILOS_TEXT = "silos with the demo data, two web nodes (gunicorn, 2 sync workers each) behind nginx, 2 Celery workers"
+SILOS_TEXT = (
+    "silos with the demo data (ATP time limit 2 s), two web nodes (gunicorn, 2 sync workers each) behind nginx, "
+    "2 Celery workers"
+)
 
 
 def checks(workload, reqs, writes, windows, drained, cluster) -> list[str]:
