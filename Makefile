@@ -12,7 +12,7 @@ export CASHSHEET_WEBHOOK_ALLOW_PRIVATE ?= 1
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev,embedded]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,14 +25,17 @@ demo: migrate
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) -m cashsheet.demo --host $(HOST) --port $(PORT)
 
-## test: install and run the whole suite
+## test: install, lint (ruff, the import contracts in pyproject.toml) and run the whole suite
 test: install
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(PY) -m ruff format .

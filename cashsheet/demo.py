@@ -29,23 +29,26 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django_tenants.utils import schema_context
+    import io
 
-    from silos.members.services import token_create
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    # A token for the printed curl example, through the silo app's own command (this launcher imports no app).
+    out = io.StringIO()
+    name = f"demo-{time.strftime('%Y%m%d-%H%M%S')}"
+    call_command("create_token", "--silo", args.slug, "--user", "admin", "--name", name, stdout=out)
+    raw = out.getvalue().strip().splitlines()[-1]
 
     env = dict(os.environ)
-    # Children must reach the same servers even when they were embedded (started by settings).
+    # Children must reach the same servers even when they are embedded (started by the first connection,
+    # which the token above made: the settings now carry the socket).
     from cashsheet.testing.servers import database_url
 
-    env["DATABASE_URL"] = database_url(settings.DATABASES["default"])
+    env["DATABASE_URL"] = database_url(connection.settings_dict)
     env["REDIS_URL"] = settings.REDIS_URL
     env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
-
-    with schema_context(args.slug):
-        admin = get_user_model().objects.get(username="admin")
-        _, raw = token_create(user=admin, name=f"demo-{time.strftime('%Y%m%d-%H%M%S')}")
 
     procs = [
         subprocess.Popen(

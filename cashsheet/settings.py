@@ -1,7 +1,8 @@
 """CashSheet settings, read from the environment with production-safe defaults.
 
-Without DATABASE_URL / REDIS_URL the embedded PostgreSQL and Redis servers are started on demand
-(see cashsheet/embedded.py); with them set, those servers are used and nothing is embedded.
+Without DATABASE_URL / REDIS_URL the embedded PostgreSQL and Redis servers are used, started by the first
+database connection, never by importing this module (see cashsheet/embedded.py); with them set, those
+servers are used and nothing is embedded.
 """
 
 import os
@@ -130,12 +131,12 @@ WSGI_APPLICATION = "cashsheet.wsgi.application"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     _db = dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))
+    _db["ENGINE"] = "django_tenants.postgresql_backend"
 else:
-    from cashsheet import embedded
-
-    _db = embedded.postgres_settings()
+    # No HOST: cashsheet.embedded_db starts the embedded servers on the first connection and fills it in.
+    _db = {"NAME": "cashsheet", "USER": "postgres", "PASSWORD": "", "HOST": "", "PORT": ""}
     _db["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
-_db["ENGINE"] = "django_tenants.postgresql_backend"
+    _db["ENGINE"] = "cashsheet.embedded_db"
 _db.setdefault("OPTIONS", {})
 _db["CONN_HEALTH_CHECKS"] = True
 # A database that does not answer fails a request (503) in seconds instead of hanging the worker.
@@ -152,7 +153,7 @@ if REDIS_URL:
 else:
     from cashsheet import embedded
 
-    _sock = embedded.redis_socket()
+    _sock = embedded.redis_socket_path()  # the server starts with the first database connection
     REDIS_URL = f"unix://{_sock}?db=0"
     # kombu reaches a Redis Unix socket through the redis+socket:// transport URL.
     CELERY_BROKER_URL = f"redis+socket://{_sock}"

@@ -72,3 +72,17 @@ def test_embedded_services_serve_a_request(tmp_path):
             timeout=60,
         )
     assert not (tmp_path / "pg" / "postmaster.pid").exists()
+
+
+def test_importing_settings_starts_no_server(tmp_path):
+    """`manage.py check` (and so pytest's collection, the image build) never starts the embedded servers:
+    they start on the first database connection."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
+    env["CASHSHEET_EMBEDDED_DIR"] = str(tmp_path)
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert list(tmp_path.iterdir()) == []  # no pg/ nor redis/ folder: nothing was started
+    assert time.monotonic() - started < 60

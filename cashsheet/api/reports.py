@@ -129,7 +129,7 @@ class ReportViewSet(viewsets.ViewSet):
             {"name": r.name, "description": r.description, "parameters": r.parameters, "url": f"{base}{r.name}/"}
             for r in reports().values()
         ]
-        return Response({"count": len(results), "results": results})
+        return Response({"count": len(results), "next": None, "previous": None, "results": results})
 
     @extend_schema(
         summary="Run a report",

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from conftest import unique
+from cashsheet.testing import unique
 from inventory import services as inventory
 from parties.services import customer_create
 

@@ -9,7 +9,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from atp.services import AtpShortage
-from conftest import unique
+from cashsheet.testing import unique
 from inventory import services as inventory
 from inventory.models import Reservation, StockBalance
 from parties.services import customer_create

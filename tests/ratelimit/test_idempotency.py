@@ -10,13 +10,10 @@ import uuid
 from django.db import connection
 from rest_framework.test import APIClient
 
+from cashsheet.testing import unique
 from parties.models import Customer
 
 LIST = "/api/v2/customers/"
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:8].upper()}"
 
 
 def post(client, body, key, **extra):
