@@ -90,7 +90,10 @@ def test_transport_gives_up_at_the_total_deadline_however_the_bytes_are_spaced(d
     deadline = time.monotonic() + 3
     while not drip.held and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert drip.held and drip.held[0] < 2.5  # the receiver saw us hang up at the deadline
+    # The receiver notices the hang-up at its next byte or the one after (0.5 s apart), so it sees the
+    # connection end up to ~1 s after our 1.5 s deadline, more on a loaded machine; a client without the
+    # deadline would have held it for the whole drip (~140 s).
+    assert drip.held and drip.held[0] < 4.0
 
 
 def test_tls_handshake_that_never_finishes_is_cut_at_the_deadline():
