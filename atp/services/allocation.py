@@ -194,6 +194,9 @@ def _one_by_one(session, answers: list[Line], limit: float) -> None:
     """Explain a shortfall: each line against stock minus every reservation and minus the lines before it that
     fit (the answer a sales rep can act on: which lines to move or cut)."""
     added = []
+    # A refusal is not the hot path: a line short only of stock that keeps is found with a column of its own
+    # (AtpModel.solve), which makes HiGHS refactorise; give those solves room rather than answer 503.
+    limit = max(limit, 1.0)
     try:
         for answer in answers:
             model = session.model(answer.item, answer.facility, table=False)
