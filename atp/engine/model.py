@@ -19,7 +19,7 @@ from atp.engine.components import Component
 from atp.engine.formulation import INF, Formulation, M, P, position_data
 from atp.selectors import Network, Position
 
-PREPARE_S = 30.0  # preparing a model (first solve, price table) is not a request's solve
+PREPARE_S = 120.0  # preparing a model (first solve, price table) is not a request's solve (atp.engine.cache)
 EPS = 1e-6
 HINF = highspy.kHighsInf
 
