@@ -38,6 +38,15 @@ class SearchFilter(filters.SearchFilter):
 class OrderingFilter(filters.OrderingFilter):
     """`?ordering=` on the view's declared `ordering_fields` only; unknown fields answer 400."""
 
+    def get_schema_operation_parameters(self, view):
+        from cashsheet.api.openapi import ordering_description
+
+        parameters = super().get_schema_operation_parameters(view)
+        fields = list(getattr(view, "ordering_fields", None) or [])
+        for parameter in parameters:
+            parameter["description"] = ordering_description(fields, getattr(view, "ordering", None))
+        return parameters
+
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
         if params:
