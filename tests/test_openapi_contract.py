@@ -27,6 +27,9 @@ def spec(api):
 def demo_data(silo):
     from silos.services import demo_seed_steps
 
+    # The demo confirms orders through the ATP solver: give it time on a loaded machine (rolled back).
+    silo.atp_time_limit_ms = 10_000
+    silo.save(update_fields=["atp_time_limit_ms"])
     for _, _label, seed in demo_seed_steps():
         seed(silo)
 

@@ -135,7 +135,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         state = None
         if token:
             state = _decode(token)
-            if state is None or state.get("m") != mode or state.get("d") != descending or "k" not in state:
+            if state is None or state.get("m") != mode or state.get("d") != descending or not _key_ok(mode, state):
                 raise ValidationError(
                     {CURSOR_PARAM: ["Not a cursor of this list and ordering; use the `next` or `cursor` it gave."]}
                 )
@@ -253,6 +253,19 @@ class PageNumberPagination(pagination.PageNumberPagination):
             }
         )
         return parameters
+
+
+def _key_ok(mode: str, state: dict) -> bool:
+    """The cursor's key is [value, id] of the types its mode orders by (a forged cursor is a 400, never a 500)."""
+    key = state.get("k")
+    if not isinstance(key, list) or len(key) != 2:
+        return False
+    value, last_id = key
+    if type(last_id) is not int or not 0 <= last_id < 2**63:
+        return False
+    if mode == CREATED_MODE:
+        return isinstance(value, str)
+    return type(value) is int and 0 <= value < 2**63
 
 
 def _parse_datetime(value):
