@@ -31,6 +31,10 @@ urlpatterns = [
     # The silo UI: the shell, then each app's screens.
     path("", include("cashsheet.ui.urls")),
     path("", include("silos.members.ui.urls")),
+    path("", include("parties.ui.urls")),
+    path("", include("inventory.ui.urls")),
+    path("", include("sales.ui.urls")),
+    path("", include("atp.ui.urls")),
 ]
 
 # HTML in the UI, the API's JSON error shape under /api/.

@@ -43,7 +43,12 @@ def quote(request):
                                           item=form.cleaned_data["item"], user=request.user)  # fmt: skip
             except Exception:  # noqa: BLE001 - the rep has the answer; the record is history
                 logger.exception("could not record ATP check %s", result.check_id)
-    context = {"form": form, "result": result, "error": error, "items": inventory_selectors.item_list().filter(active=True)}
+    context = {
+        "form": form,
+        "result": result,
+        "error": error,
+        "items": inventory_selectors.item_list().filter(active=True),
+    }
     return render_page(request, "atp/quote.html", context, partial="atp/_quote_panel.html")
 
 

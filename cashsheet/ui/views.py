@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cashsheet.api import views as api_views
 from cashsheet.ui import throttle
+from cashsheet.ui.dashboard import panels_for
 from cashsheet.ui.nav import nav_for
 from cashsheet.ui.shortcuts import ui_view
 
@@ -76,8 +77,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @ui_view(methods=("GET",))
 def dashboard(request):
-    """The landing page after sign-in. Issue 16 fills it with figures; until then it lists where to go."""
-    return render(request, "ui/dashboard.html", {"shortcuts": nav_for(request.user)})
+    """The landing page after sign-in: the figures each app registers (cashsheet/ui/dashboard.py), then where to go."""
+    return render(request, "ui/dashboard.html", {"shortcuts": nav_for(request.user), "panels": panels_for(request)})
 
 
 # --- Errors: HTML for the UI, the API's JSON under /api/ -------------------------------------------------

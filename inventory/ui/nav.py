@@ -23,7 +23,11 @@ def _stock_figures(request) -> dict:
 
     from inventory import selectors
 
-    rows = selectors.stock_balance_list().values("facility__code").annotate(lb=Sum("closing_lb"), value=Sum("closing_value"))
+    rows = (
+        selectors.stock_balance_list()
+        .values("facility__code")
+        .annotate(lb=Sum("closing_lb"), value=Sum("closing_value"))
+    )
     return {"by_facility": list(rows.order_by("facility__code"))}
 
 

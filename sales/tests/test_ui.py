@@ -102,3 +102,15 @@ def test_a_reader_sees_no_buttons_and_gets_403(silo, make_user, customer, plant,
     assert reader.post("/sales-orders/new/", _order(customer, plant, today, (ribeye.imps_code, "1"))).status_code == 403
     order.refresh_from_db()
     assert order.status == "draft" and SalesOrder.objects.filter(customer=customer).count() == 1
+
+
+def test_dashboard_figures_link_to_their_lists(silo, make_user, customer, plant, ribeye, stock, today):
+    writer = ui_client(silo, make_user(*SALES))
+    writer.post("/sales-orders/new/", _order(customer, plant, today, (ribeye.imps_code, "100")))
+    page = ui_client(silo, make_user(superuser=True)).get("/")
+    html, body = page.content.decode(), text(page)
+    assert "Open sales orders" in body and "Stock on hand" in body
+    assert 'href="/sales-orders/?status=draft"' in html and 'href="/stock/?facility=' in html
+    assert f"{plant.code} 1,000" in body
+    seller = text(ui_client(silo, make_user("sales.view_salesorder")).get("/"))
+    assert "Open sales orders" in seller and "Stock on hand" not in seller  # no view_stockbalance

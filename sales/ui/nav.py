@@ -2,8 +2,14 @@ from cashsheet.ui.dashboard import Panel, dashboard_register
 from cashsheet.ui.nav import NavItem, nav_register
 
 nav_register(
-    NavItem("Sales", "Sales orders", "ui-sales-orders", "sales.view_salesorder", order=10,
-            also_current=("ui-sales-orders-detail", "ui-sales-orders-new")),  # fmt: skip
+    NavItem(
+        "Sales",
+        "Sales orders",
+        "ui-sales-orders",
+        "sales.view_salesorder",
+        order=10,
+        also_current=("ui-sales-orders-detail", "ui-sales-orders-new"),
+    ),  # fmt: skip
 )
 
 

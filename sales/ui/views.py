@@ -50,8 +50,11 @@ orders = Resource(
 
 def _line_inputs(formset) -> list[services.LineInput]:
     return [
-        services.LineInput(item=f.cleaned_data["item"], quantity_lb=f.cleaned_data["quantity_lb"],
-                           price_per_lb=f.cleaned_data.get("price_per_lb"))  # fmt: skip
+        services.LineInput(
+            item=f.cleaned_data["item"],
+            quantity_lb=f.cleaned_data["quantity_lb"],
+            price_per_lb=f.cleaned_data.get("price_per_lb"),
+        )  # fmt: skip
         for f in formset.forms
         if f.cleaned_data.get("item")
     ]
@@ -102,7 +105,9 @@ def _formset_error(formset, exc: DomainError) -> bool:
 def order_new(request):
     """Create an order with its lines: a draft, or confirmed at once (ATP reserves every line, all or nothing)."""
     if request.method != "POST":
-        return render_page(request, "sales/order_form.html", _form_context(request, OrderForm(), LineFormSet(prefix="lines")))
+        return render_page(
+            request, "sales/order_form.html", _form_context(request, OrderForm(), LineFormSet(prefix="lines"))
+        )
     form, formset = OrderForm(request.POST), LineFormSet(request.POST, prefix="lines")
     shortage = None
     if form.is_valid() and formset.is_valid():
@@ -152,7 +157,9 @@ def _detail(request, order, *, ship_form=None, shortage=None, status=200):
     allowed = SALES_ORDER_TRANSITIONS[order.status]
     lines = list(order.lines.all())
     for line in lines:  # what was typed is kept when shipping is refused
-        line.ship_value = request.POST.get(f"line-{line.pk}", line.quantity_lb) if request.method == "POST" else line.quantity_lb
+        line.ship_value = (
+            request.POST.get(f"line-{line.pk}", line.quantity_lb) if request.method == "POST" else line.quantity_lb
+        )
     context = {
         "order": order,
         "lines": lines,
