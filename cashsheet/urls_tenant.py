@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("inventory.ui.urls")),
     path("", include("sales.ui.urls")),
     path("", include("atp.ui.urls")),
+    path("", include("ledger.ui.urls")),
 ]
 
 # HTML in the UI, the API's JSON error shape under /api/.

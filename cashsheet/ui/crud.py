@@ -36,6 +36,8 @@ from cashsheet.api.exceptions import DomainError
 from cashsheet.ui.shortcuts import render_page, require_perm, ui_view
 
 PAGE_SIZE = 50
+# A date field's widget: the browser's date picker, in the ISO format it sends back.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 @dataclass(frozen=True)
@@ -247,7 +249,9 @@ class Resource:
             context.update(self.detail_context(obj))
         return render_page(request, "ui/crud/detail.html", context)
 
-    def _form_page(self, request, form, obj=None, status: int = 200):
+    def _form_page(self, request, form, obj=None):
+        # Re-rendered with its errors, a form answers 200 like the shell's (a browser logs a 4xx document as
+        # a console error); the refusal is beside the field.
         context = {
             "resource": self,
             "form": form,
@@ -257,7 +261,7 @@ class Resource:
             "action": self.url("edit", obj.pk) if obj else self.url("new"),
             "cancel_url": self.url("detail", obj.pk) if obj else self.url(),
         }
-        return render_page(request, "ui/crud/form.html", context, status=status)
+        return render_page(request, "ui/crud/form.html", context)
 
     def create_view(self, request):
         require_perm(request, self.perm("add"))
@@ -268,7 +272,7 @@ class Resource:
                 if made is not None:
                     messages.success(request, f"Created {self.singular} {self.label(made)}.")
                     return redirect(self.url("detail", made.pk))
-            return self._form_page(request, form, status=400)
+            return self._form_page(request, form)
         return self._form_page(request, self.form_class())
 
     def edit_view(self, request, pk: int):
@@ -284,7 +288,7 @@ class Resource:
                 if done is not None:
                     messages.success(request, f"Saved {self.singular} {self.label(done)}.")
                     return redirect(self.url("detail", done.pk))
-            return self._form_page(request, form, obj, status=400)
+            return self._form_page(request, form, obj)
         return self._form_page(request, self.form_class(instance=obj), obj)
 
     def active_view(self, request, pk: int):

@@ -28,7 +28,7 @@ def test_item_create_with_a_form_error_then_success(silo, make_user):
     bad = client.post("/items/new/", {"imps_code": code, "description": "", "species": "beef", "category": "primal",
                                       "list_price_per_lb": "-1", "standard_cost_per_lb": "1", "shelf_life_days": "35",
                                       "frozen_shelf_life_days": "365"})  # fmt: skip
-    assert bad.status_code == 400
+    assert bad.status_code == 200
     html = bad.content.decode()
     assert 'id="id_description_error"' in html and f'value="{code}"' in html
     good = client.post("/items/new/", {"imps_code": code.lower(), "description": "Rib, primal", "species": "beef",
@@ -45,7 +45,7 @@ def test_item_code_frozen_after_stock_moved_is_shown_beside_the_field(silo, make
             "list_price_per_lb": "14.2", "standard_cost_per_lb": "10", "shelf_life_days": "40",
             "frozen_shelf_life_days": "365"}  # fmt: skip
     response = client.post(f"/items/{ribeye.pk}/edit/", data)
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "cannot change: stock of it has moved" in response.content.decode()
     assert 'id="id_imps_code_error"' in response.content.decode()
 
@@ -89,7 +89,7 @@ def test_post_receipt_then_adjustment_refused_beside_the_field(silo, make_user, 
     too_much = client.post("/stock/post/", {"kind": "adjustment_out", "facility": blythe.pk, "item": ribeye.pk,
                                             "quantity_lb": "500", "effective_date": "2026-03-02",
                                             "lot_code": lot})  # fmt: skip
-    assert too_much.status_code == 400
+    assert too_much.status_code == 200
     assert 'class="error' in too_much.content.decode() and "120.50" in text(too_much)
     assert StockMovement.objects.filter(lot__code=lot).count() == 1
     listing = text(client.get("/stock-movements/", {"search": lot}))

@@ -8,8 +8,6 @@ from inventory import selectors
 from inventory.models import Facility, Item, LotState, MovementKind, TransferLane
 from parties.models import Vendor
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class ItemCodeField(forms.CharField):
     """An item by IMPS code (the picker lists codes with their names); the cleaned value is the Item."""

@@ -258,6 +258,6 @@ def stock_post(request):
                     f"at {first.facility.code}, lot {first.lot.code}.",
                 )
                 return redirect("ui-stock-movements-detail", first.pk)
-        return render_page(request, "inventory/stock_post.html", {"form": form}, status=400)
+        return render_page(request, "inventory/stock_post.html", {"form": form})
     initial = {"effective_date": timezone.localdate(), "kind": request.GET.get("kind", MovementKind.RECEIPT)}
     return render_page(request, "inventory/stock_post.html", {"form": StockPostForm(initial=initial)})

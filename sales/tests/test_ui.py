@@ -37,7 +37,7 @@ def test_create_a_draft_then_confirm_ship_invoice(silo, make_user, customer, pla
 
     line = order.lines.get()
     refused = client.post(f"/sales-orders/{order.pk}/ship/", {f"line-{line.pk}": "900", "ship_date": str(today)})
-    assert refused.status_code in (400, 409) and 'value="900"' in refused.content.decode()
+    assert refused.status_code == 200 and 'value="900"' in refused.content.decode()
     order.refresh_from_db()
     assert order.status == "confirmed"
     shipped = client.post(f"/sales-orders/{order.pk}/ship/", {f"line-{line.pk}": "396.40", "ship_date": str(today)})
@@ -55,7 +55,7 @@ def test_a_shortfall_shows_each_lines_answer_and_creates_nothing(silo, make_user
     client = ui_client(silo, make_user(*SALES))
     response = client.post("/sales-orders/new/", _order(customer, plant, today, (ribeye.imps_code, "1500"),
                                                         action="confirm"))  # fmt: skip
-    assert response.status_code == 409
+    assert response.status_code == 200
     body = text(response)
     assert "Not confirmed" in body and "1,500.00" in body and "1,000.00" in body and "short" in body
     assert f'value="{ribeye.imps_code}"' in response.content.decode()  # what was typed is kept
@@ -65,7 +65,7 @@ def test_a_shortfall_shows_each_lines_answer_and_creates_nothing(silo, make_user
 def test_line_errors_are_beside_the_line(silo, make_user, customer, plant, ribeye, today):
     client = ui_client(silo, make_user(*SALES))
     response = client.post("/sales-orders/new/", _order(customer, plant, today, ("NOPE", "10"), (ribeye.imps_code, "")))
-    assert response.status_code == 400
+    assert response.status_code == 200
     html = response.content.decode()
     assert "No active item with IMPS code NOPE." in html and 'id="id_lines-1-quantity_lb_error"' in html
     empty = client.post("/sales-orders/new/", _order(customer, plant, today))

@@ -4,8 +4,9 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from cashsheet.ui.crud import DATE
 from inventory.models import Facility
-from inventory.ui.forms import DATE, ItemCodeField
+from inventory.ui.forms import ItemCodeField
 from parties.models import Customer
 
 

@@ -135,8 +135,9 @@ def order_new(request):
                 verb = "confirmed" if confirm else "saved as a draft"
                 messages.success(request, f"Sales order {order.number} {verb}.")
                 return redirect("ui-sales-orders-detail", order.pk)
-    status = 409 if shortage else 400
-    return render_page(request, "sales/order_form.html", _form_context(request, form, formset, shortage), status=status)
+    # A page re-rendered with its errors answers 200, as every form of the shell does (a browser reports a 4xx
+    # document as a console error); the errors are beside the fields, the shortfall above them.
+    return render_page(request, "sales/order_form.html", _form_context(request, form, formset, shortage))
 
 
 def _timeline(order: SalesOrder) -> list[tuple]:
@@ -199,7 +200,7 @@ def order_action(request, pk: int, action: str):
             elif action == "ship":
                 ship_form = ShipForm(request.POST)
                 if not ship_form.is_valid():
-                    return _detail(request, order, ship_form=ship_form, status=400)
+                    return _detail(request, order, ship_form=ship_form)
                 shipped = {}
                 for line in order.lines.all():
                     raw = request.POST.get(f"line-{line.pk}", "").strip()
@@ -207,7 +208,7 @@ def order_action(request, pk: int, action: str):
                         weight = Decimal(raw)
                     except ArithmeticError:
                         ship_form.add_error(None, f"Line {line.line_no}: shipped lb must be a number.")
-                        return _detail(request, order, ship_form=ship_form, status=400)
+                        return _detail(request, order, ship_form=ship_form)
                     shipped[line.pk] = services.ShipLine(shipped_lb=weight)
                 services.sales_order_ship(order=order, shipped=shipped, ship_date=ship_form.cleaned_data["ship_date"],
                                           actor=request.user)  # fmt: skip
@@ -218,11 +219,11 @@ def order_action(request, pk: int, action: str):
         asked = [{"line_no": line.line_no, "item": line.item, "facility": line.facility,
                   "delivery_date": line.delivery_date} for line in lines]  # fmt: skip
         shortage = {"detail": exc.detail, "lines": _shortage_lines(exc, asked)}
-        return _detail(request, _order(pk), shortage=shortage, status=409)
+        return _detail(request, _order(pk), shortage=shortage)
     except DomainError as exc:
         if action == "ship":
             ship_form.add_error(None, exc.detail)
-            return _detail(request, _order(pk), ship_form=ship_form, status=exc.status_code)
+            return _detail(request, _order(pk), ship_form=ship_form)
         messages.error(request, exc.detail)
         return redirect("ui-sales-orders-detail", pk)
     done = {"confirm": "confirmed", "cancel": "cancelled", "invoice": "invoiced", "ship": "shipped"}[action]
