@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("sales.ui.urls")),
     path("", include("atp.ui.urls")),
     path("", include("ledger.ui.urls")),
+    path("", include("cashsheet.ui.urls_reports")),
 ]
 
 # HTML in the UI, the API's JSON error shape under /api/.

@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from cashsheet.ui.charts import bar_chart
 from cashsheet.ui.crud import Column, Resource, list_state, service_run
 from cashsheet.ui.shortcuts import render_page, ui_view
 from inventory import selectors, services
@@ -232,11 +233,18 @@ def stock(request):
         .annotate(lb=Sum("closing_lb"), value=Sum("closing_value"))
         .order_by("facility__code")
     )
+    by_facility = list(by_facility)
+    chart = bar_chart(
+        "Stock value by facility",
+        [f["facility__code"] for f in by_facility],
+        {"value": [f["value"] for f in by_facility]},
+    )
     context = {
         "state": state,
+        "chart": chart if by_facility else None,
         "as_of": as_of or timezone.localdate(),
         "filters": state.filters.form if state.filters else None,
-        "by_facility": list(by_facility),
+        "by_facility": by_facility,
         "can_post": request.user.has_perm("inventory.add_stockmovement"),
     }
     return render_page(request, "inventory/stock.html", context, partial="inventory/_stock_table.html")

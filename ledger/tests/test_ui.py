@@ -1,7 +1,7 @@
 """Money in the silo UI: invoices post and void, a receipt applied to an invoice pays it, bills and payments,
 journal entry reversal, periods close and reopen; the API's permissions on every POST."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -30,8 +30,9 @@ def test_post_an_invoice_then_a_receipt_pays_it(silo, make_user, customer):
     assert "1 invoice" in listing
     prefill = client.get("/receipts/new/", {"customer": customer.pk, "invoice": invoice.pk, "amount": "1200.00"})
     assert 'value="1200.00"' in prefill.content.decode()
-    response = client.post("/receipts/new/", {"customer": customer.pk, "invoice": invoice.pk, "date": str(date.today()),
-                                              "amount": "1200.00", "method": "ach", "reference": "wire 1"})  # fmt: skip
+    data = {"customer": customer.pk, "invoice": invoice.pk, "date": str(timezone.localdate()), "amount": "1200.00",
+            "method": "ach", "reference": "wire 1"}  # fmt: skip
+    response = client.post("/receipts/new/", data)
     receipt = Receipt.objects.get(customer=customer)
     assert response.status_code == 302 and response["Location"] == f"/receipts/{receipt.pk}/"
     invoice.refresh_from_db()
@@ -94,3 +95,23 @@ def test_periods_close_and_reopen_and_entries_reverse(silo, make_user):
     assert reversed_.status_code == 302
     assert f"Entry {entry.number} reversed" in text(client.get(reversed_["Location"]))
     assert "already reversed" in text(client.post(f"/journal-entries/{entry.pk}/reverse/", {}, follow=True))
+
+
+def test_reports_with_csv_and_charts(silo, make_user, customer):
+    services.invoice_post(invoice=_invoice(customer, "700.00"))
+    client = ui_client(silo, make_user("ledger.view_invoice"))
+    index = text(client.get("/reports/"))
+    assert "ar-aging" in index and "trial-balance" not in index  # no view_journalentry
+    page = client.get("/reports/ar-aging/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "<svg" in html and customer.code in html and 'type="date"' in html
+    assert "<script" not in html.split("<main")[1] and "style=" not in html.split("<main")[1]
+    csv = client.get("/reports/ar-aging/", {"format": "csv"})
+    assert csv["Content-Type"].startswith("text/csv") and csv.content.decode().startswith("customer,code,name")
+    assert f"{customer.code}," in csv.content.decode()
+    bad = client.get("/reports/ar-aging/", {"as_of": "yesterday"})
+    assert bad.status_code == 200 and 'class="error"' in bad.content.decode()
+    assert client.get("/reports/trial-balance/").status_code == 403
+    admin = ui_client(silo, make_user(superuser=True))
+    income = admin.get("/reports/income-statement/", {"from": "2026-01-01", "to": "2026-03-31"}).content.decode()
+    assert "Income statement by month" in income and "2026-02" in income

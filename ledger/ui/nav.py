@@ -32,3 +32,18 @@ def _ar_figures(request) -> dict:
 
 
 dashboard_register(Panel("ar", "Receivables", "ledger/_dash_ar.html", _ar_figures, "ledger.view_invoice", 20))
+
+
+def _charts() -> None:
+    from cashsheet.ui.charts import chart_register
+    from ledger.ui.charts import aging_chart, income_chart
+
+    chart_register("ar-aging", aging_chart)
+    chart_register("ap-aging", aging_chart)
+    chart_register("income-statement", income_chart)
+
+
+_charts()
+nav_register(
+    NavItem("Reports", "All reports", "ui-reports", None, order=10, also_current=("ui-report",)),
+)
