@@ -31,6 +31,7 @@ urlpatterns = [
     # The silo UI: the shell, then each app's screens.
     path("", include("cashsheet.ui.urls")),
     path("", include("silos.members.ui.urls")),
+    path("", include("webhooks.ui.urls")),
 ]
 
 # HTML in the UI, the API's JSON error shape under /api/.
