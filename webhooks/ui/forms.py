@@ -1,7 +1,9 @@
 from django import forms
 
+from cashsheet.api.exceptions import DomainError
 from webhooks.events import EVENT_TYPES
 from webhooks.models import API_VERSIONS
+from webhooks.services import url_check
 
 
 def event_choices() -> list[tuple[str, str]]:
@@ -25,3 +27,10 @@ class EndpointForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["events"].choices = event_choices()
+
+    def clean_url(self):
+        # The service's own check (scheme, private addresses), so its verdict shows with the other errors.
+        try:
+            return url_check(self.cleaned_data["url"])
+        except DomainError as exc:
+            raise forms.ValidationError(exc.detail) from None

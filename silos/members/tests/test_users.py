@@ -64,7 +64,7 @@ class TestGroups(ResourceTests):
 class TestPermissions(ResourceTests):
     url = "/api/v2/permissions/"
     model = "auth.permission"
-    list_queries, detail_queries = 3, 3
+    list_queries, detail_queries = 3, 2
 
     @pytest.fixture
     def make(self):

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from django import forms
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils import timezone
 
 from silos.members.selectors import permission_list
@@ -64,7 +65,11 @@ class GroupChoices(forms.ModelMultipleChoiceField):
 class UserForm(forms.Form):
     """Create (with username) or edit (without) a user; `is_superuser` only for a silo admin's eyes."""
 
-    username = forms.CharField(max_length=150, help_text="Letters, digits and @/./+/-/_ only, e.g. crm-sync.")
+    username = forms.CharField(
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text="Letters, digits and @/./+/-/_ only, e.g. crm-sync.",
+    )
     email = forms.EmailField(required=False)
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
