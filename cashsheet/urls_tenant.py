@@ -31,6 +31,7 @@ urlpatterns = [
     # The silo UI: the shell, then each app's screens.
     path("", include("cashsheet.ui.urls")),
     path("", include("silos.members.ui.urls")),
+    path("", include("webhooks.ui.urls")),
     path("", include("parties.ui.urls")),
     path("", include("inventory.ui.urls")),
     path("", include("sales.ui.urls")),

@@ -75,6 +75,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """The one-time link a new (or reset) user opens to choose a password; it works once, for 3 days."""
+
+    template_name = "ui/password_set.html"
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password is set. Sign in with it.")
+        return response
+
+
 @ui_view(methods=("GET",))
 def dashboard(request):
     """The landing page after sign-in: the figures each app registers (cashsheet/ui/dashboard.py), then where to go."""

@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from webhooks.tests.conftest import make_worker, receiver  # noqa: F401 - fixtures: a local receiver, a real worker
+
 CHROMIUM = os.environ.get("CASHSHEET_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = (
     Path(settings.BASE_DIR) / "docs" / "ui"
@@ -66,6 +68,7 @@ class Pages:
     def __init__(self, browser, base_url: str, width: int = 1200):
         self.base_url = base_url
         self.context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 900})
+        self.context.grant_permissions(["clipboard-read", "clipboard-write"])
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()
         self.errors: list[str] = []

@@ -3,8 +3,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from django import forms
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils import timezone
 
+from silos.members.selectors import permission_list
 from silos.members.services import NAME_MAX
 
 EXPIRY_CHOICES = [
@@ -50,3 +53,43 @@ class TokenForm(forms.Form):
 
 class TokenFilterForm(forms.Form):
     user = forms.CharField(required=False, label="User", widget=forms.TextInput(attrs={"placeholder": "username"}))
+
+
+class GroupChoices(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, group):
+        return group.name
+
+
+class UserForm(forms.Form):
+    """Create (with username) or edit (without) a user; `is_superuser` only for a silo admin's eyes."""
+
+    username = forms.CharField(
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text="Letters, digits and @/./+/-/_ only, e.g. crm-sync.",
+    )
+    email = forms.EmailField(required=False)
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    groups = GroupChoices(queryset=Group.objects.order_by("name"), required=False)
+    is_superuser = forms.BooleanField(
+        required=False, label="Silo admin", help_text="Every permission, including managing users and groups."
+    )
+
+    def __init__(self, *args, actor, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["username"]
+        if not actor.is_superuser:
+            del self.fields["is_superuser"]
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(max_length=150)
+    permissions = forms.ModelMultipleChoiceField(queryset=Permission.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["permissions"].queryset = permission_list()
