@@ -82,14 +82,32 @@ def test_sales_user_orders_with_atp_then_ships_and_accounting_invoices(pages, li
     p.sign_out()
 
     clerk, clerk_password = unique("clerk").lower(), "browser order password 2"
-    _grant(live_person(clerk, clerk_password), "sales.view_salesorder", "sales.change_salesorder")
+    _grant(live_person(clerk, clerk_password), "sales.view_salesorder", "sales.change_salesorder",
+           "ledger.view_invoice", "ledger.view_receipt", "ledger.add_receipt")  # fmt: skip
     p.sign_in(clerk, clerk_password)
     page.goto("/sales-orders/?search=" + number)
     page.get_by_role("link", name=number).click()
     page.get_by_role("button", name=f"Invoice {number}").click()
     page.get_by_text(f"Sales order {number} invoiced.").wait_for()
-    assert "Invoiced: INV-" in page.locator(".timeline").inner_text()
+    timeline = page.locator(".timeline").inner_text()
+    assert "Invoiced: INV-" in timeline
+    invoice_number = timeline.split("Invoiced: ")[1].split()[0]
     p.shot("sales-order-invoiced")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Invoices").click()
+    page.get_by_role("searchbox", name="Search").fill(invoice_number)
+    page.get_by_role("link", name=invoice_number).click()  # htmx filtered the list while typing
+    page.get_by_role("link", name=f"Record a receipt for {invoice_number}").click()
+    assert page.get_by_label("Amount $").input_value() != ""
+    page.get_by_label("Method").select_option("ach")
+    page.get_by_role("button", name="Record receipt").click()
+    page.get_by_text("applied.").wait_for()
+    page.goto(f"/invoices/?search={invoice_number}")
+    assert "paid" in page.locator("#list-panel table").inner_text()
+    page.goto("/reports/ar-aging/")
+    table = page.locator("main table").last.inner_text()
+    assert world["customer"].code not in table  # nothing open for that customer any more
+    p.shot("report-ar-aging")
 
 
 def test_a_reader_sees_no_write_buttons_and_a_crafted_post_is_refused(pages, live_person, world, http_server,
