@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export CASHSHEET_WEBHOOK_ALLOW_PRIVATE ?= 1
 
-.PHONY: install demo test lint format migrate serve stop bench bench-cluster bench-silos fuzz clean
+.PHONY: install chromium demo test screenshots lint format migrate serve stop bench bench-cluster bench-silos fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+## chromium: the browser the UI tests drive (Playwright with Debian's chromium; browser downloads do not work)
+chromium:
+	@command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
 migrate: install
 	$(PY) manage.py migrate_all --verbosity 0
 
@@ -25,12 +31,16 @@ demo: migrate
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) -m cashsheet.demo --host $(HOST) --port $(PORT)
 
-## test: install, lint (ruff, the import contracts in pyproject.toml) and run the whole suite
-test: install
+## test: install, lint (ruff, the import contracts in pyproject.toml) and run the whole suite (browser journeys too)
+test: install chromium
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
+
+## screenshots: run the browser journeys and keep their screenshots in docs/ui/ (shown in the README)
+screenshots: install chromium
+	CASHSHEET_UI_SCREENSHOTS=1 $(PY) -m pytest tests/browser -q
 
 lint: install
 	$(PY) -m ruff check .

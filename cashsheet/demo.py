@@ -41,6 +41,14 @@ def main() -> int:
     call_command("create_token", "--silo", args.slug, "--user", "admin", "--name", name, stdout=out)
     raw = out.getvalue().strip().splitlines()[-1]
 
+    # The platform administration (Django admin on the public host): a demo superuser of the public schema.
+    from django.contrib.auth import get_user_model
+
+    connection.set_schema_to_public()
+    platform = get_user_model().objects.filter(username="platform").first()
+    if platform is None:
+        get_user_model().objects.create_superuser("platform", password="platform-demo")
+
     env = dict(os.environ)
     # Children must reach the same servers even when they are embedded (started by the first connection,
     # which the token above made: the settings now carry the socket).
@@ -90,8 +98,9 @@ def main() -> int:
     host = f"{args.slug}.{settings.CASHSHEET_BASE_DOMAIN}"
     time.sleep(2)
     print(
-        f"\nCashSheet demo: silo '{args.slug}' at http://{host}:{args.port}/api/v2/ (UI: /profile/tokens/, "
-        f"user admin, password blythe-demo)\n"
+        f"\nCashSheet demo: silo '{args.slug}' at http://{host}:{args.port}/api/v2/\n"
+        f"Silo UI: http://{host}:{args.port}/ (user admin, password blythe-demo)\n"
+        f"Platform admin: http://localhost:{args.port}/admin/ (user platform, password platform-demo)\n"
         f"API token (shown once): {raw}\n\n"
         f'curl -s http://{args.host}:{args.port}/api/v2/customers/ -H "Host: {host}" '
         f'-H "Authorization: Bearer {raw}"\n',

@@ -6,6 +6,7 @@ servers are used and nothing is embedded.
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,8 @@ SHARED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from the package: /api/v2/docs/ works offline
+    "cashsheet.ui",  # the silo UI's shell (templates, static files, navigation); see cashsheet/ui/__init__.py
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -95,6 +98,9 @@ TENANT_LIMIT_SET_CALLS = True
 MIDDLEWARE = [
     # Probes first: they must answer without the database (healthz) and before the host → silo lookup.
     "cashsheet.api.health.HealthMiddleware",
+    # Static files (the UI's CSS, htmx, the admin's, Swagger UI's) before the host → silo lookup: any host.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cashsheet.ui.csp.ContentSecurityPolicyMiddleware",
     "cashsheet.api.middleware.ApiGuardMiddleware",
     "cashsheet.api.middleware.SiloMiddleware",
     "cashsheet.api.ratelimit.RateLimitMiddleware",
@@ -120,6 +126,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cashsheet.ui.context_processors.ui",
             ]
         },
     }
@@ -189,13 +196,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "ui-dashboard"
+LOGOUT_REDIRECT_URL = "login"
+# A UI session lasts this long from sign-in, however active (cashsheet.ui.views.SignInView sets an absolute
+# expiry); tokens made in the UI never outlive it.
+SESSION_COOKIE_AGE = int(os.environ.get("CASHSHEET_SESSION_SECONDS", str(8 * 3600)))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Sign-in throttling (cashsheet/ui/throttle.py): this many failures within the window lock the account, and
+# separately the client address, for the window.
+CASHSHEET_LOGIN_MAX_FAILURES = int(os.environ.get("CASHSHEET_LOGIN_MAX_FAILURES", "10"))
+CASHSHEET_LOGIN_LOCK_SECONDS = int(os.environ.get("CASHSHEET_LOGIN_LOCK_SECONDS", str(15 * 60)))
+CASHSHEET_LOGIN_KEY_PREFIX = os.environ.get("CASHSHEET_LOGIN_KEY_PREFIX", "cs:login")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
-STATIC_URL = "static/"
+STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# WhiteNoise serves static files in production and the demo alike: from STATIC_ROOT (collectstatic, the
+# production image) and, with USE_FINDERS, straight from the apps' static/ folders (demo, tests: no collect step).
+WHITENOISE_USE_FINDERS = True
+# Without collectstatic (demo, tests) STATIC_ROOT does not exist; the finders serve everything then.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
+WHITENOISE_MAX_AGE = 3600
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("CASHSHEET_SECURE_COOKIES", True)
@@ -235,6 +260,9 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v[12]",
     "ENUM_NAME_OVERRIDES": {},
     "SECURITY": [{"bearerAuth": []}],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- CashSheet ---------------------------------------------------------------------------------------

@@ -1,42 +1,114 @@
-"""Profile → API Tokens in the silo UI: the same services as the API, the secret shown once."""
+"""Profile → API Tokens in the silo UI: the same services as the API, the secret shown once and kept nowhere."""
 
+import os
+from datetime import timedelta
+
+import pytest
 from django.test import Client
+from django.utils import timezone
 
 from cashsheet.api.tokens import token_digest
 from silos.members.models import ApiToken
+from silos.members.services import token_create
+
+PASSWORD = "correct horse battery"
 
 
-def test_ui_creates_shows_once_and_revokes(silo, make_user):
-    user = make_user(username="uiuser")
-    user.set_password("correct horse battery")
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def signed_in(silo, user) -> Client:
+    user.set_password(PASSWORD)
     user.save()
-    browser = Client(HTTP_HOST=silo.host)
-    assert browser.get("/profile/tokens/").status_code == 302  # sign in first
-    login = browser.post("/login/", {"username": "uiuser", "password": "correct horse battery"})
-    assert login.status_code == 302
+    client = Client(HTTP_HOST=silo.host, REMOTE_ADDR="10.{}.{}.{}".format(*os.urandom(3)))
+    assert client.post("/login/", {"username": user.username, "password": PASSWORD}).status_code == 302
+    return client
 
-    created = browser.post("/profile/tokens/new/", {"name": "bi-tool"}, follow=True)
-    page = created.content.decode()
+
+def new_token_in(html: str) -> str:
+    return html.split('id="new-token">')[1].split("<")[0]
+
+
+def test_created_token_is_shown_once_and_stored_nowhere(silo, make_user):
+    user = make_user()
+    browser = signed_in(silo, user)
+    created = browser.post("/profile/tokens/", {"name": "bi-tool", "expiry": "30"})
+    assert created.status_code == 200 and created["Cache-Control"] == "no-store"
+    raw = new_token_in(created.content.decode())
     token = ApiToken.objects.get(user=user, name="bi-tool")
-    raw = page.split('id="new-token">')[1].split("<")[0]
     assert token.digest == token_digest(raw)
-    assert browser.get("/profile/tokens/").content.decode().count(raw) == 0  # shown once only
+    assert abs(token.expires_at - (timezone.now() + timedelta(days=30))) < timedelta(minutes=1)
+    assert raw not in str(dict(browser.session.items()))  # not waiting in the session
+    assert raw not in browser.get("/profile/tokens/").content.decode()  # shown once only
+    assert 'data-copy="new-token"' in created.content.decode()
 
-    browser.post(f"/profile/tokens/{token.pk}/revoke/", follow=True)
-    token.refresh_from_db()
-    assert token.revoked_at is not None
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"name": "x" * 101, "expiry": "30"}, "name", "at most 100 characters"),
+        ({"name": "", "expiry": "30"}, "name", "This field is required"),
+        ({"name": "ok", "expiry": "date"}, "expires_on", "Choose the date"),
+        ({"name": "ok", "expiry": "date", "expires_on": "2001-01-01"}, "expires_on", "after today"),
+        ({"name": "ok", "expiry": "forever"}, "expiry", "Select a valid choice"),
+    ],
+)
+def test_bad_token_forms_show_the_error_beside_the_field(silo, make_user, body, field, message):
+    browser = signed_in(silo, make_user())
+    response = browser.post("/profile/tokens/", body)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="id_{field}_error"' in html and message in html
+    if body["name"]:
+        assert f'value="{body["name"]}"' in html  # what was typed is kept
+    assert not ApiToken.objects.filter(name=body["name"] or "ok").exists()
 
 
-def test_ui_user_cannot_revoke_someone_elses_token(silo, make_user):
-    from silos.members.services import token_create
+def test_a_date_and_no_expiry(silo, make_user):
+    browser = signed_in(silo, make_user())
+    day = (timezone.now() + timedelta(days=10)).date()
+    browser.post("/profile/tokens/", {"name": "dated", "expiry": "date", "expires_on": day.isoformat()})
+    assert ApiToken.objects.get(name="dated").expires_at.date() == day
+    browser.post("/profile/tokens/", {"name": "open-ended", "expiry": "never"})
+    assert ApiToken.objects.get(name="open-ended").expires_at is None
 
-    owner = make_user(username="owner")
-    other = make_user(username="other")
-    other.set_password("another good password")
-    other.save()
-    token, _ = token_create(user=owner, name="owner-token")
-    browser = Client(HTTP_HOST=silo.host)
-    browser.post("/login/", {"username": "other", "password": "another good password"})
+
+def test_revoke_with_htmx_answers_the_panel_and_cascades(silo, make_user):
+    user = make_user()
+    browser = signed_in(silo, user)
+    parent, _ = token_create(user=user, name="parent")
+    child, _ = token_create(user=user, name="child", issued_by=parent)
+    page = browser.get("/profile/tokens/").content.decode()
+    assert 'data-confirm="Revoke the token “parent”' in page  # the browser asks first
+    response = browser.post(f"/profile/tokens/{parent.pk}/revoke/", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and html.lstrip().startswith('<div id="messages"')
+    assert "<html" not in html and f"Revoked parent ({parent.prefix}…)" in html
+    child.refresh_from_db()
+    assert child.revoked_at is not None
+    again = browser.post(f"/profile/tokens/{parent.pk}/revoke/")  # no htmx: back to the page, with a message
+    assert again.status_code == 302 and "already revoked" in browser.get("/profile/tokens/").content.decode()
+
+
+def test_a_user_cannot_revoke_someone_elses_token(silo, make_user):
+    token, _ = token_create(user=make_user(), name="owner-token")
+    browser = signed_in(silo, make_user())
     assert browser.post(f"/profile/tokens/{token.pk}/revoke/").status_code == 404
-    token.refresh_from_db()
-    assert token.revoked_at is None
+    assert token.pk and ApiToken.objects.get(pk=token.pk).revoked_at is None
+    assert "owner-token" not in browser.get("/profile/tokens/").content.decode()
+
+
+def test_an_admin_sees_every_token_filtered_by_user(silo, make_user):
+    alice, bob = make_user(username="alice-ui"), make_user(username="bob-ui")
+    token_create(user=alice, name="alice-sync")
+    bob_token, _ = token_create(user=bob, name="bob-sync")
+    admin = signed_in(silo, make_user(superuser=True))
+    everything = admin.get("/profile/tokens/").content.decode()
+    assert "alice-sync" in everything and "bob-sync" in everything and "Every token of this silo" in everything
+    only_bob = admin.get("/profile/tokens/?user=BOB-ui").content.decode()
+    assert "bob-sync" in only_bob and "alice-sync" not in only_bob
+    assert admin.post(f"/profile/tokens/{bob_token.pk}/revoke/").status_code == 302
+    bob_token.refresh_from_db()
+    assert bob_token.revoked_at is not None

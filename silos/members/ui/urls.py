@@ -1,14 +1,16 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import RedirectView
 
-from silos.members.ui import views
+from silos.members.ui import accounts, views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="ui-tokens"), name="ui-home"),
-    path("login/", auth_views.LoginView.as_view(template_name="members/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
     path("profile/tokens/", views.tokens, name="ui-tokens"),
-    path("profile/tokens/new/", views.token_create, name="ui-token-create"),
     path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="ui-token-revoke"),
+    path("settings/users/", accounts.users, name="ui-users"),
+    path("settings/users/new/", accounts.user_new, name="ui-user-new"),
+    path("settings/users/<int:pk>/", accounts.user_detail, name="ui-user"),
+    path("settings/users/<int:pk>/active/", accounts.user_active, name="ui-user-active"),
+    path("settings/users/<int:pk>/password-link/", accounts.user_password_link, name="ui-user-password-link"),
+    path("settings/groups/", accounts.groups, name="ui-groups"),
+    path("settings/groups/new/", accounts.group_new, name="ui-group-new"),
+    path("settings/groups/<int:pk>/", accounts.group_detail, name="ui-group"),
 ]

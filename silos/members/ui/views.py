@@ -1,50 +1,56 @@
-"""The silo UI's Profile → API Tokens page. It calls the same services as the REST API."""
+"""Profile → API Tokens: the same services and selectors as /api/v2/tokens/.
+
+The secret is rendered into the response of the POST that creates it and nowhere else: it is not kept in
+the session, the database or a redirect (the response is `no-store`).
+"""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, redirect
 
 from cashsheet.api.exceptions import DomainError
+from cashsheet.ui.shortcuts import form_service, is_htmx, no_store, render_page, ui_view
 from silos.members import selectors, services
+from silos.members.ui.forms import TokenFilterForm, TokenForm
 
 
-@login_required
+def _context(request, form, created=None):
+    rows = selectors.token_list(user=request.user).order_by("-created_at", "-id")
+    sees_all = selectors.token_sees_all(user=request.user)
+    filters = TokenFilterForm(request.GET or None)
+    if sees_all and filters.is_valid() and filters.cleaned_data["user"]:
+        rows = rows.filter(user__username__iexact=filters.cleaned_data["user"].strip())
+    return {"form": form, "tokens": rows[:200], "created": created, "sees_all": sees_all, "filters": filters}
+
+
+@ui_view()
 def tokens(request):
-    created = request.session.pop("members_new_token", None)
-    return render(
-        request,
-        "members/tokens.html",
-        {
-            "tokens": selectors.token_list(user=request.user).order_by("-created_at")[:200],
-            "created": created,
-        },
-    )
+    """GET lists the tokens (every token of the silo for an admin, filterable by user); POST creates one."""
+    if request.method == "POST":
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            made = form_service(
+                form,
+                lambda: services.token_create(
+                    user=request.user, name=form.cleaned_data["name"], expires_at=form.cleaned_data["expires_at"]
+                ),
+            )
+            if made is not None:
+                token, raw = made
+                context = _context(request, TokenForm(), created={"token": token, "raw": raw})
+                return no_store(render_page(request, "members/tokens.html", context, partial="members/_tokens.html"))
+        return render_page(request, "members/tokens.html", _context(request, form), partial="members/_tokens.html")
+    return render_page(request, "members/tokens.html", _context(request, TokenForm()), partial="members/_tokens.html")
 
 
-@login_required
-@require_POST
-def token_create(request):
-    try:
-        # A token cannot outlive the session that makes it (issue 15): it expires with the session at the latest.
-        _, raw = services.token_create(
-            user=request.user, name=request.POST.get("name", ""), not_after=request.session.get_expiry_date()
-        )
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-        return redirect("ui-tokens")
-    # Shown once on the next page load, then gone from the session.
-    request.session["members_new_token"] = raw
-    return redirect("ui-tokens")
-
-
-@login_required
-@require_POST
+@ui_view(methods=("POST",))
 def token_revoke(request, pk: int):
+    """Revoke one of the tokens the user may see (their own; every token for an admin), and its issued ones."""
     token = get_object_or_404(selectors.token_list(user=request.user), pk=pk)
     try:
         services.token_revoke(token=token)
-        messages.success(request, f"Revoked {token.prefix}.")
+        messages.success(request, f"Revoked {token.name} ({token.prefix}…).")
     except DomainError as exc:
         messages.error(request, exc.detail)
-    return redirect("ui-tokens")
+    if not is_htmx(request):
+        return redirect("ui-tokens")  # post/redirect/get: a reload does not revoke again
+    return render_page(request, "members/tokens.html", _context(request, TokenForm()), partial="members/_tokens.html")

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from atp.ui import views
+
+urlpatterns = [
+    path("atp/", views.quote, name="ui-atp-quote"),
+    path("atp/line-quote/", views.line_quote, name="ui-atp-line-quote"),
+]

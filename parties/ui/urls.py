@@ -1,0 +1,3 @@
+from parties.ui.views import customers, vendors
+
+urlpatterns = [*customers.urls(), *vendors.urls()]

@@ -1,0 +1,60 @@
+"""Settings → Webhooks in process: the secret once, permissions, errors beside the field."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from webhooks.models import WebhookEndpoint
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CASHSHEET_WEBHOOK_ALLOW_PRIVATE = True
+
+
+def signed_in(silo, user) -> Client:
+    user.set_password(PASSWORD)
+    user.save()
+    client = Client(HTTP_HOST=silo.host, REMOTE_ADDR="10.{}.{}.{}".format(*os.urandom(3)))
+    assert client.post("/login/", {"username": user.username, "password": PASSWORD}).status_code == 302
+    return client
+
+
+def test_a_viewer_sees_no_add_button_and_gets_403_on_the_post(silo, make_user):
+    browser = signed_in(silo, make_user("webhooks.view_webhookendpoint"))
+    page = browser.get("/settings/webhooks/")
+    assert page.status_code == 200 and "Add endpoint" not in page.content.decode()
+    body = {"url": "http://127.0.0.1:9/hook", "events": ["*"], "api_version": "v2", "active": "on"}
+    assert browser.post("/settings/webhooks/new/", body).status_code == 403
+    assert not WebhookEndpoint.objects.filter(url=body["url"]).exists()
+
+
+def test_create_shows_the_secret_once_then_rotate(silo, make_user):
+    browser = signed_in(silo, make_user(superuser=True))
+    bad = browser.post("/settings/webhooks/new/", {"url": "gopher://x", "api_version": "v2"})
+    html = bad.content.decode()
+    assert bad.status_code == 200 and 'id="id_url_error"' in html and 'id="id_events_error"' in html
+    assert 'value="gopher://x"' in html
+    made = browser.post(
+        "/settings/webhooks/new/",
+        {"url": "http://127.0.0.1:9/hook", "events": ["sales_order.created"], "api_version": "v2", "active": "on"},
+    )
+    assert made.status_code == 200 and made["Cache-Control"] == "no-store"
+    endpoint = WebhookEndpoint.objects.get(url="http://127.0.0.1:9/hook")
+    assert endpoint.secret in made.content.decode()
+    assert endpoint.secret not in browser.get(f"/settings/webhooks/{endpoint.pk}/").content.decode()
+    rotated = browser.post(f"/settings/webhooks/{endpoint.pk}/rotate-secret/")
+    endpoint.refresh_from_db()
+    assert endpoint.secret in rotated.content.decode() and endpoint.previous_secret_expires_at is not None
+    edited = browser.post(
+        f"/settings/webhooks/{endpoint.pk}/", {"url": "http://127.0.0.1:9/other", "events": ["*"], "api_version": "v2"}
+    )
+    assert edited.status_code == 302
+    endpoint.refresh_from_db()
+    assert endpoint.events == ["*"] and endpoint.active is False  # unchecked: disabled
+    stopped = browser.post(f"/settings/webhooks/{endpoint.pk}/test/", follow=True)
+    assert "disabled" in stopped.content.decode()
