@@ -11,6 +11,8 @@ import json
 from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 
+REDACTED = "[redacted]"
+
 
 class _NumbersAsText(json.JSONDecoder):
     """Decimal numbers in a diff (money, weights) come back as their exact text, never as floats."""
@@ -38,9 +40,11 @@ class AuditEvent(models.Model):
         max_length=100, help_text="`api`, `ui`, `command:<name>`, `worker`, or `system` (no actor was set)."
     )
     transaction_id = models.BigIntegerField(help_text="PostgreSQL's transaction id: the rows of one write.")
-    changes = models.JSONField(
-        decoder=_NumbersAsText,
-        help_text="Changed fields: {field: [before, after]}; secrets are `[redacted]`, never their value.",
+    before = models.JSONField(
+        null=True, decoder=_NumbersAsText, help_text="The row before (update, delete); secrets `[redacted]`."
+    )
+    after = models.JSONField(
+        null=True, decoder=_NumbersAsText, help_text="The row after (insert, update); secrets `[redacted]`."
     )
 
     class Meta:
@@ -57,6 +61,20 @@ class AuditEvent(models.Model):
                 condition=models.Q(action__in=["insert", "update", "delete"]), name="%(app_label)s_%(class)s_action"
             )
         ]
+
+    def changes(self) -> dict[str, tuple]:
+        """{field: (before, after)} of the fields that differ (null on the side without a row).
+
+        A secret is stored as "[redacted]" on both sides of an update only when it changed (the trigger
+        leaves an unchanged one out), so that pair counts as a change.
+        """
+        before, after = self.before or {}, self.after or {}
+        out = {}
+        for field in sorted(set(before) | set(after)):
+            old, new = before.get(field), after.get(field)
+            if old != new or (self.action == self.Action.UPDATE and old == REDACTED):
+                out[field] = (old, new)
+        return out
 
     def __str__(self) -> str:
         return f"{self.action} {self.resource} {self.object_id} by {self.actor_username or self.via}"

@@ -12,18 +12,19 @@ from audit.models import AuditEvent
             "properties": {"before": {}, "after": {}},
             "required": ["before", "after"],
         },
-        "description": "Each changed field's value before and after (null: none). Secrets: `[redacted]`.",
+        "description": "Each changed field's value before and after (null: no value or no row). A secret "
+        "(password hash, token digest, signing secret) is `[redacted]`: that it changed, never its value.",
     }
 )
 class ChangesField(serializers.JSONField):
     def to_representation(self, value):
-        return {field: {"before": pair[0], "after": pair[1]} for field, pair in value.items()}
+        return {field: {"before": old, "after": new} for field, (old, new) in value.items()}
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
     user_id = serializers.IntegerField(source="actor_user_id", allow_null=True, read_only=True)
     username = serializers.CharField(source="actor_username", read_only=True)
-    changes = ChangesField(read_only=True)
+    changes = ChangesField(read_only=True)  # AuditEvent.changes(), called by DRF
 
     class Meta:
         model = AuditEvent

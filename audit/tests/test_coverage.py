@@ -77,7 +77,16 @@ def test_a_new_table_gets_the_trigger_and_writes_to_it_are_recorded(silo):
         assert any("audit_test_scratch" in s for s in statements)
         row = Scratch.objects.create(name="new", signing_secret="s3cr3t")
         (event,) = AuditEvent.objects.filter(resource="audit.scratch", object_id=str(row.pk))
-        assert event.changes == {"id": [None, row.pk], "name": [None, "new"], "signing_secret": [None, "[redacted]"]}
+        assert event.changes() == {"id": (None, row.pk), "name": (None, "new"), "signing_secret": (None, "[redacted]")}
+        assert "s3cr3t" not in str(event.after)
+        row.name = "renamed"
+        row.save()
+        row.signing_secret = "n3w s3cr3t"
+        row.save()
+        renamed, rotated = AuditEvent.objects.filter(resource="audit.scratch", action="update").order_by("id")
+        assert renamed.changes() == {"name": ("new", "renamed")}  # an unchanged secret is left out
+        assert rotated.changes() == {"signing_secret": ("[redacted]", "[redacted]")}  # changed: never its value
+        assert "s3cr3t" not in f"{rotated.before}{rotated.after}"
     finally:
         del apps.all_models["audit"]["scratch"]
         apps.clear_cache()
