@@ -57,12 +57,28 @@ def test_api_writes_record_actor_token_and_diff(api, admin_user):
     assert api.get(f"{URL}{newest['id']}/").json() == newest
 
 
-def test_a_request_actor_does_not_outlive_its_request(api):
+def test_no_write_is_attributed_to_an_earlier_request(api, silo, make_user, client_for):
+    """Token requests set their actor in the token lookup itself; any other request clears a stale one."""
+    other = make_user("parties.add_customer", username=unique("other").lower())
     assert api.post("/api/v2/customers/", {"code": "AUD2", "name": "Audit Two"}, format="json").status_code == 201
-    # The same connection, after the request: a write outside any request is the system's, not the admin's.
-    later = Customer.objects.create(code=unique("AUDRAW"), name="Raw write")
-    (event,) = events(resource="parties.customer", object_id=str(later.pk))
-    assert (event.actor_user_id, event.actor_username, event.token_prefix, event.via) == (None, "", "", "system")
+    second = client_for(other).post("/api/v2/customers/", {"code": "AUD3", "name": "Audit Three"}, format="json")
+    (event,) = events(resource="parties.customer", object_id=str(second.json()["id"]))
+    assert (event.actor_user_id, event.actor_username, event.via) == (other.pk, other.username, "api")
+
+    def raw_write_after(request) -> AuditEvent:
+        request()
+        later = Customer.objects.create(code=unique("AUDRAW"), name="Raw write")  # no request: the system's
+        return events(resource="parties.customer", object_id=str(later.pk))[0]
+
+    browser = Client(HTTP_HOST=silo.host)
+    for request in (
+        lambda: browser.get("/login/"),  # a UI page
+        lambda: Client(HTTP_HOST=silo.host, HTTP_AUTHORIZATION="Bearer cs_made_up").get("/api/v2/customers/"),
+        lambda: Client(HTTP_HOST=silo.host, HTTP_AUTHORIZATION="Basic x").get("/api/v2/customers/"),
+    ):
+        assert api.get("/api/v2/customers/").status_code == 200  # the admin's token is the actor now
+        event = raw_write_after(request)
+        assert (event.actor_user_id, event.actor_username, event.token_prefix, event.via) == (None, "", "", "system")
 
 
 def test_ui_writes_record_the_signed_in_user_and_never_the_secret(silo, make_user):
@@ -199,9 +215,9 @@ def test_silos_see_only_their_own_trail(api, silo, silo_beta, client_for):
 
 
 def test_filters(api, admin_user, make_user):
+    other = make_user()  # a system write (no request yet)
     first = api.post("/api/v2/customers/", {"code": "FLT1", "name": "Filter one"}, format="json").json()["id"]
     vendor = api.post("/api/v2/vendors/", {"code": "FLTV", "name": "Filter vendor"}, format="json").json()["id"]
-    other = make_user()  # a system write (no request)
     event = events(resource="parties.customer", object_id=str(first))[0]
 
     def ids(**params):
