@@ -80,6 +80,7 @@ TENANT_APPS = [
     "atp",
     "operations",
     "webhooks",
+    "audit",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -113,6 +114,8 @@ MIDDLEWARE = [
     "cashsheet.api.middleware.CsrfViewMiddleware",
     "cashsheet.api.middleware.AuthenticationMiddleware",
     "cashsheet.api.middleware.MessageMiddleware",
+    # Who writes: the token's or the signed-in user, for the audit trail's triggers (audit/actor.py).
+    "audit.actor.AuditActorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

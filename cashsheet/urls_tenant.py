@@ -23,6 +23,7 @@ api_patterns = [
     path("", include("atp.api.urls")),
     path("", include("operations.api.urls")),
     path("", include("webhooks.api.urls")),
+    path("", include("audit.api.urls")),
     path("", api_views.api_root, name="api-root"),
 ]
 

@@ -4,15 +4,18 @@ django-tenants' clone_schema() is a general PL/pgSQL function that introspects t
 table through information_schema, including queries over every table of the database; its cost grows
 with the number of silos already there (0.6 s a silo at 10 silos, 3-4 s at 70, see BENCHMARKS.md).
 
-Our template is plain: tables, their constraints and indexes, identity columns and a few rows of data
-(migrations, content types, permissions). That is read once per process into a list of statements —
+Our template is plain: tables, their constraints, indexes and triggers (the audit trail's, calling
+functions of the public schema), identity columns and a few rows of data (migrations, content types,
+permissions). That is read once per process into a list of statements —
 ``CREATE TABLE … (LIKE template.t INCLUDING DEFAULTS/CONSTRAINTS/IDENTITY/…)`` (defaults and check
 constraints copied as expression trees, names kept), each key and index by its own name with
 ``pg_get_constraintdef`` / ``pg_get_indexdef``, the template's rows, the identity sequences moved past
 them, the foreign keys last — and replayed in one transaction (one round trip) per silo, which costs
 the same at the 1,000th silo as at the first. Names are kept exactly (Django's later migrations drop
-indexes and constraints by name). A template holding anything else (views, functions,
-triggers, free-standing sequences, partitioned tables) is cloned by django-tenants as before.
+indexes and constraints by name). Triggers come last, after the rows, so copying the template's rows
+fires none of them; the template's own audit trail is not copied (its history is not the new silo's).
+A template holding anything else (views, functions of its own or triggers calling them, free-standing
+sequences, partitioned tables) is cloned by django-tenants as before.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ class Recipe:
     plain: bool  # False: the template holds more than this module copies; use django-tenants' clone
     statements: list[str]  # run with search_path set to the new schema
 
+
+# The template's audit trail records its migrations' writes; a new silo starts with a history of its own.
+TABLES_WITHOUT_ROWS = frozenset({"audit_auditevent"})
 
 _cache: dict[str, Recipe] = {}
 _lock = threading.Lock()
@@ -58,7 +64,8 @@ def plain_template(template: str) -> bool:
                  WHERE n.nspname = %s AND c.relkind NOT IN ('r', 'i', 'S', 't'))
              + (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = %s)
              + (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-                  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND NOT t.tgisinternal)
+                  JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_proc p ON p.oid = t.tgfoid
+                 WHERE n.nspname = %s AND NOT t.tgisinternal AND p.pronamespace = n.oid)
              + (SELECT count(*) FROM pg_class s JOIN pg_namespace n ON n.oid = s.relnamespace
                  WHERE n.nspname = %s AND s.relkind = 'S' AND NOT EXISTS (
                    SELECT 1 FROM pg_depend d WHERE d.objid = s.oid AND d.deptype IN ('a', 'i')))
@@ -110,13 +117,24 @@ def _build(template: str) -> list[str]:
         )
         # pg_get_indexdef always qualifies the table (`… ON _template.t USING …`): drop the qualifier.
         indexes = [definition.replace(f" ON {quoted}.", " ON ", 1) for definition, quoted in cursor.fetchall()]
+        cursor.execute(
+            """
+            SELECT pg_get_triggerdef(t.oid), quote_ident(n.nspname)
+              FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = %s AND NOT t.tgisinternal
+             ORDER BY c.relname, t.tgname
+            """,
+            [template],
+        )
+        # The table is unqualified when visible on the path (it is, here); the function keeps its schema.
+        triggers = [definition.replace(f" ON {quoted}.", " ON ", 1) for definition, quoted in cursor.fetchall()]
         cursor.execute("SET LOCAL search_path = DEFAULT")
     keys, foreign = [], []
     for t, name, kind, definition in constraints:
         (foreign if kind == "f" else keys).append(f"ALTER TABLE {_q(t)} ADD CONSTRAINT {_q(name)} {definition}")
     data, sequences = [], []
     for t in tables:
-        if not _fetch(f"SELECT EXISTS (SELECT 1 FROM {src}.{_q(t)})", [])[0][0]:
+        if t in TABLES_WITHOUT_ROWS or not _fetch(f"SELECT EXISTS (SELECT 1 FROM {src}.{_q(t)})", [])[0][0]:
             continue
         columns = _fetch(
             "SELECT a.attname, a.attidentity <> '' FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
@@ -133,7 +151,7 @@ def _build(template: str) -> list[str]:
                     f"coalesce((SELECT max({_q(name)}) FROM {_q(t)}), 0) + 1, false)"
                 )
     # Rows before the foreign keys: one check per key over the copied rows instead of one per row.
-    return creates + keys + indexes + data + sequences + foreign
+    return creates + keys + indexes + data + sequences + foreign + triggers
 
 
 def _literal(text: str) -> str:

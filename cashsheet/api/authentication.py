@@ -16,11 +16,15 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from cashsheet.api.actor import FLAG as ACTOR_FLAG
+from cashsheet.api.actor import actor_columns_sql
 from cashsheet.api.tenancy import current_silo
 from cashsheet.api.tokens import token_digest
 
@@ -59,9 +63,20 @@ def _lookup(request: HttpRequest) -> AuthResult:
         return AuthResult(error=exceptions.AuthenticationFailed("Invalid token."))
     model = _token_model()
     try:
-        token = model.objects.select_related("user").get(digest=token_digest(parts[1]))
+        # The same SELECT names the token's user and prefix as the actor of the request's writes for the
+        # audit trail (cashsheet/api/actor.py): no round trip of its own.
+        token = (
+            model.objects.select_related("user")
+            .annotate(
+                _actor=RawSQL(
+                    actor_columns_sql(model._meta.db_table, model.user.field.related_model._meta.db_table), []
+                )
+            )
+            .get(digest=token_digest(parts[1]))
+        )
     except model.DoesNotExist:
         return AuthResult(error=exceptions.AuthenticationFailed("Invalid token."))
+    setattr(connection, ACTOR_FLAG, True)
     now = timezone.now()
     if token.revoked_at is not None:
         return AuthResult(error=exceptions.AuthenticationFailed("This token has been revoked."))
