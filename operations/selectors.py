@@ -143,3 +143,26 @@ def names(*, facility_ids: set, item_ids: set = frozenset()) -> tuple[dict[int, 
     facilities = dict(Facility.objects.filter(pk__in=facility_ids - {None}).values_list("pk", "code"))
     items = Item.objects.in_bulk(item_ids) if item_ids else {}
     return facilities, items
+
+
+def production_order_list():
+    from django.db.models import Prefetch
+
+    from inventory.models import ProductionOrder, ProductionOrderInput, ProductionOrderOutput, WorkDemand
+
+    return ProductionOrder.objects.select_related("pattern", "facility").prefetch_related(
+        Prefetch("inputs", queryset=ProductionOrderInput.objects.select_related("lot").order_by("id")),
+        Prefetch("outputs", queryset=ProductionOrderOutput.objects.select_related("item", "lot").order_by("id")),
+        Prefetch("demands", queryset=WorkDemand.objects.order_by("id")),
+    )
+
+
+def transfer_order_list():
+    from django.db.models import Prefetch
+
+    from inventory.models import TransferOrder, TransferOrderLot, WorkDemand
+
+    return TransferOrder.objects.select_related("lane__from_facility", "lane__to_facility", "item").prefetch_related(
+        Prefetch("lots", queryset=TransferOrderLot.objects.select_related("lot").order_by("id")),
+        Prefetch("demands", queryset=WorkDemand.objects.order_by("id")),
+    )

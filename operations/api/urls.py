@@ -3,5 +3,7 @@ from operations.api import views
 
 router = ApiRouter()
 router.register("stock-movements", views.StockMovementViewSet, basename="stockmovement")
+router.register("production-orders", views.ProductionOrderViewSet, basename="productionorder")
+router.register("transfer-orders", views.TransferOrderViewSet, basename="transferorder")
 
 urlpatterns = router.urls

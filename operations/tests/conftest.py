@@ -76,3 +76,23 @@ def reconciled():
 @pytest.fixture
 def yesterday(today):
     return today - timedelta(days=1)
+
+
+@pytest.fixture
+def rib_pattern(make_item, plant):
+    """109 rib → 112A ribeye (48 %), back ribs (12 %), fat (15 %) and bone (12 %): 87 % yield, 13 % shrink."""
+    rib = make_item("RIB", category="primal", price="9.2500", cost="5.5800")
+    outputs = {
+        "ribeye": make_item("EYE", price="11.6000"),
+        "backribs": make_item("BKR", price="3.8000"),
+        "fat": make_item("FAT", category="by-product", price="0.3200", cost="0.2000"),
+        "bone": make_item("BONE", category="by-product", price="0.1200", cost="0.0500"),
+    }
+    yields = {"ribeye": "0.48", "backribs": "0.12", "fat": "0.15", "bone": "0.12"}
+    pattern = inventory.cutting_pattern_create(
+        code=unique("RIB-CUT"), name="Rib to ribeye", input_item=rib, processing_cost_per_lb=D("0.3500"),
+        facilities=[plant], outputs=[{"item": outputs[k], "yield_fraction": D(y)} for k, y in yields.items()],
+    )  # fmt: skip
+    pattern.rib = rib
+    pattern.out = outputs
+    return pattern

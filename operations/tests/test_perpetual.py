@@ -77,7 +77,7 @@ def test_reports_json_and_csv(api, plant, store, lane, ribeye, yesterday):
          effective_date=str(yesterday), lot_code="V-1")  # fmt: skip
     post(api, facility=plant.pk, item=ribeye.pk, kind="transfer_out", quantity_lb="100", to_facility=store.pk,
          effective_date=str(yesterday), lot_code="V-1")  # fmt: skip
-    r = api.get("/api/v2/reports/inventory-valuation/", {"item": ribeye.imps_code, "as_of": str(yesterday)})
+    r = api.get("/api/v2/reports/inventory-valuation/", {"imps_code": ribeye.imps_code, "as_of": str(yesterday)})
     assert r.status_code == 200, r.content
     rows = {row["facility_code"]: row for row in r.json()["rows"]}
     assert rows[plant.code]["on_hand_value"] == "4000.00" and rows[plant.code]["in_transit_value"] == "0.00"
