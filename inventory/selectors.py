@@ -319,5 +319,54 @@ class CommittedWork:
 def committed_work(*, item_ids: set[int], today: date, end: date) -> CommittedWork:
     """Production and transfer orders not yet completed or shipped whose items are in `item_ids`, dated up to
     `end`; dates before `today` are reported as today (overdue work is still owed). Until work orders exist
-    there is none; the work-orders change replaces this body, not its signature."""
-    return CommittedWork()
+    there is none; the work-orders change replaces this body, not its signature.
+
+    A production order counts when its pattern's input or any output is in `item_ids`; its input lb is
+    what is still planned (planned_input_lb). A transfer counts while planned (shipped ones are stock)."""
+    from django.db.models import Q
+
+    from inventory.models import ProductionOrder, ProductionStatus, TransferOrder, TransferStatus
+
+    if not item_ids:
+        return CommittedWork()
+    cuts = (
+        ProductionOrder.objects.filter(
+            Q(pattern__input_item_id__in=item_ids) | Q(pattern__outputs__item_id__in=item_ids),
+            status__in=[ProductionStatus.PLANNED, ProductionStatus.RELEASED],
+            production_date__lte=end,
+        )
+        .distinct()
+        .order_by("production_date", "pk")
+        .values_list("pattern_id", "facility_id", "production_date", "planned_input_lb")
+    )
+    transfers = (
+        TransferOrder.objects.filter(item_id__in=item_ids, status=TransferStatus.PLANNED, ship_date__lte=end)
+        .order_by("ship_date", "pk")
+        .values_list("lane_id", "item_id", "ship_date", "quantity_lb")
+    )
+    return CommittedWork(
+        cuts=[(p, f, max(d, today), lb) for p, f, d, lb in cuts],
+        transfers=[(lane, i, max(d, today), lb) for lane, i, d, lb in transfers],
+    )
+
+
+def work_pending(*, source_type: str, source_ids: list[int]) -> dict[int, list[dict]]:
+    """source_id -> the work its demands rely on that is not done yet (production not completed, transfer
+    not received): [{"kind", "order", "number", "status"}]. Shipping such a demand is refused (409)."""
+    from inventory.models import ProductionStatus, TransferStatus, WorkDemand
+
+    rows = (
+        WorkDemand.objects.filter(source_type=source_type, source_id__in=source_ids, released_at=None)
+        .select_related("production_order", "transfer_order")
+        .order_by("id")
+    )
+    out: dict[int, list[dict]] = {}
+    for demand in rows:
+        order = demand.production_order or demand.transfer_order
+        done = ProductionStatus.COMPLETED if demand.production_order_id else TransferStatus.RECEIVED
+        if order.status != done:
+            kind = "production_order" if demand.production_order_id else "transfer_order"
+            out.setdefault(demand.source_id, []).append(
+                {"kind": kind, "order": order.pk, "number": order.number, "status": order.status}
+            )
+    return out
