@@ -46,6 +46,7 @@ class SalesOrderLineSerializer(serializers.ModelSerializer):
     allocations = SalesOrderAllocationSerializer(many=True, read_only=True)
     lots = SalesOrderLineLotSerializer(many=True, read_only=True, help_text="Once shipped: the lots it took.")
     plan = serializers.JSONField(
+        source="plan_json",
         read_only=True,
         help_text="The production and transfer orders its ATP answer relies on: [{kind, order, number, status, "
         "date, item, quantity_lb}]; shipping waits for them (409 work_not_done).",
