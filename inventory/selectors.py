@@ -321,33 +321,10 @@ def committed_work(*, item_ids: set[int], today: date, end: date) -> CommittedWo
     `end`; dates before `today` are reported as today (overdue work is still owed). Until work orders exist
     there is none; the work-orders change replaces this body, not its signature.
 
-    A production order counts when its pattern's input or any output is in `item_ids`; its input lb is
-    what is still planned (planned_input_lb). A transfer counts while planned (shipped ones are stock)."""
-    from django.db.models import Q
-
-    from inventory.models import ProductionOrder, ProductionStatus, TransferOrder, TransferStatus
-
-    if not item_ids:
-        return CommittedWork()
-    cuts = (
-        ProductionOrder.objects.filter(
-            Q(pattern__input_item_id__in=item_ids) | Q(pattern__outputs__item_id__in=item_ids),
-            status__in=[ProductionStatus.PLANNED, ProductionStatus.RELEASED],
-            production_date__lte=end,
-        )
-        .distinct()
-        .order_by("production_date", "pk")
-        .values_list("pattern_id", "facility_id", "production_date", "planned_input_lb")
-    )
-    transfers = (
-        TransferOrder.objects.filter(item_id__in=item_ids, status=TransferStatus.PLANNED, ship_date__lte=end)
-        .order_by("ship_date", "pk")
-        .values_list("lane_id", "item_id", "ship_date", "quantity_lb")
-    )
-    return CommittedWork(
-        cuts=[(p, f, max(d, today), lb) for p, f, d, lb in cuts],
-        transfers=[(lane, i, max(d, today), lb) for lane, i, d, lb in transfers],
-    )
+    Planned work orders now exist (inventory/models/work.py) and are linked to the demands relying on them,
+    but are not yet reported here: the ATP also holds those demands' reservations, and counting both would
+    promise the same pounds twice. The body that reports them waits for the ATP to net the two (issue 14)."""
+    return CommittedWork()
 
 
 def work_pending(*, source_type: str, source_ids: list[int]) -> dict[int, list[dict]]:

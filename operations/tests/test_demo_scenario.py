@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from cashsheet.api.middleware import SiloMiddleware
 from inventory.demo import seed_inventory
-from inventory.models import Facility, Item, Lot, LotBalance, ProductionOrder
-from inventory.services import lot_hold
+from inventory.models import Facility, Item, LotBalance, ProductionOrder
 from operations.services.opening import inventory_opening_post
+from operations.services.perpetual import stock_post_valued
 from operations.tests.conftest import assert_reconciled
 from parties.demo import seed_parties
 from parties.models import Customer
@@ -45,9 +45,12 @@ def test_confirm_produce_ship_the_omaha_chuck_roll_order(api, silo, patient_atp)
     chuck_roll = Item.objects.get(imps_code="116A")
     customer = Customer.objects.order_by("id").first()
     today = timezone.localdate()
-    # Every 116A lot on hand is held (QA): the 4,500 lb must come from work, chuck cut into chuck roll.
-    for lot in Lot.objects.filter(item=chuck_roll):
-        lot_hold(lot=lot, reason="QA: carton labels to re-check")
+    # Every 116A lot on hand is written off (QA): the 4,500 lb must come from work, chuck cut into chuck roll.
+    balances = LotBalance.objects.filter(lot__item=chuck_roll, on_hand_lb__gt=0).select_related("lot", "facility")
+    for balance in balances:
+        stock_post_valued(facility=balance.facility, item=chuck_roll, kind="adjustment", direction=-1,
+                          quantity_lb=balance.on_hand_lb, effective_date=today, lot=balance.lot,
+                          memo="QA write-off")  # fmt: skip
     body = {"lines": [{"quantity_lb": "4500"}]}
     # Confirmed through the service, on this connection (whose silo carries the patient time limit).
     created = sales_order_create(
