@@ -9,3 +9,10 @@ def token_list(*, user) -> QuerySet[ApiToken]:
     if user.is_superuser or user.has_perm("members.manage_all_apitokens"):
         return tokens
     return tokens.filter(user=user)
+
+
+def deleted_object_list() -> QuerySet:
+    """Tombstones of erased rows (see DeletedObject), for incremental syncs."""
+    from silos.members.models import DeletedObject
+
+    return DeletedObject.objects.all()
