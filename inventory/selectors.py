@@ -319,5 +319,31 @@ class CommittedWork:
 def committed_work(*, item_ids: set[int], today: date, end: date) -> CommittedWork:
     """Production and transfer orders not yet completed or shipped whose items are in `item_ids`, dated up to
     `end`; dates before `today` are reported as today (overdue work is still owed). Until work orders exist
-    there is none; the work-orders change replaces this body, not its signature."""
+    there is none; the work-orders change replaces this body, not its signature.
+
+    Planned work orders now exist (inventory/models/work.py) and are linked to the demands relying on them,
+    but are not yet reported here: the ATP also holds those demands' reservations, and counting both would
+    promise the same pounds twice. The body that reports them waits for the ATP to net the two (issue 14)."""
     return CommittedWork()
+
+
+def work_pending(*, source_type: str, source_ids: list[int]) -> dict[int, list[dict]]:
+    """source_id -> the work its demands rely on that is not done yet (production not completed, transfer
+    not received): [{"kind", "order", "number", "status"}]. Shipping such a demand is refused (409)."""
+    from inventory.models import ProductionStatus, TransferStatus, WorkDemand
+
+    rows = (
+        WorkDemand.objects.filter(source_type=source_type, source_id__in=source_ids, released_at=None)
+        .select_related("production_order", "transfer_order")
+        .order_by("id")
+    )
+    out: dict[int, list[dict]] = {}
+    for demand in rows:
+        order = demand.production_order or demand.transfer_order
+        done = ProductionStatus.COMPLETED if demand.production_order_id else TransferStatus.RECEIVED
+        if order.status != done:
+            kind = "production_order" if demand.production_order_id else "transfer_order"
+            out.setdefault(demand.source_id, []).append(
+                {"kind": kind, "order": order.pk, "number": order.number, "status": order.status}
+            )
+    return out

@@ -110,7 +110,7 @@ def _buy(rng, day, vendors, by_code, bills, counts) -> None:
     weight = Decimal(rng.randrange(1500000, 4000000)) / 100
     lines = [
         {"description": "Choice steer carcasses, hot weight", "quantity_lb": weight,
-         "price_per_lb": Decimal(rng.randrange(30500, 33500)) / 10000, "account": by_code["1200"]},
+         "price_per_lb": Decimal(rng.randrange(30500, 33500)) / 10000, "account": by_code["2020"]},
         {"description": "Boxes, liners and labels", "amount": Decimal(rng.randrange(80000, 260000)) / 100,
          "account": by_code["5300"]},
     ]  # fmt: skip
@@ -126,7 +126,9 @@ def _overheads(rng, day, by_code, counts) -> None:
         ("5000", "Cost of boxed product sold", 30000000, 40000000),
     ):
         amount = Decimal(rng.randrange(low, high)) / 100
-        credit = by_code["1200"] if code == "5000" else by_code["1010"]
+        # The demo's history predates perpetual inventory: product bought (billed against GRNI) flows to
+        # COGS periodically. Inventory (1200) moves only with stock movements.
+        credit = by_code["2020"] if code == "5000" else by_code["1010"]
         services.journal_entry_post(
             entry_date=day, memo=memo, source="manual",
             lines=[{"account": by_code[code], "debit": amount}, {"account": credit, "credit": amount}],

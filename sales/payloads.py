@@ -7,6 +7,7 @@ what GET /sales-orders/{id}/ returns. Children are read from the prefetched rela
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from cashsheet.api.rendering import date_str, datetime_str, money, unit_price, weight
@@ -58,7 +59,16 @@ def sales_order_line_payload(
         "marginal_price_per_lb": unit_price(line.marginal_price_per_lb),
         "allocations": [sales_order_allocation_payload(a) for a in allocations],
         "lots": [sales_order_line_lot_payload(taken) for taken in lots],
+        # The production and transfer orders the line's ATP answer relies on (read with the line: the selector).
+        "plan": _plan(line),
     }
+
+
+def _plan(line: SalesOrderLine) -> list[dict]:
+    plan = getattr(line, "plan_json", None)
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return plan or []
 
 
 def sales_order_payload(order: SalesOrder, *, lines: list[dict] | None = None) -> dict:

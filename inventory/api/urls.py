@@ -7,7 +7,7 @@ router.register("transfer-lanes", views.TransferLaneViewSet, basename="transferl
 router.register("items", views.ItemViewSet, basename="item")
 router.register("cutting-patterns", views.CuttingPatternViewSet, basename="cuttingpattern")
 router.register("lots", lots.LotViewSet, basename="lot")
-router.register("stock-movements", views.StockMovementViewSet, basename="stockmovement")
+# stock-movements is served by operations (operations.api.urls): a POST there posts its journal entry too.
 router.register("stock-balances", views.StockBalanceViewSet, basename="stockbalance")
 
 urlpatterns = router.urls

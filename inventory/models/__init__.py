@@ -11,3 +11,15 @@ from inventory.models.lots import (  # noqa: F401
     LotOrigin,
     LotState,
 )
+from inventory.models.work import (  # noqa: F401
+    PRODUCTION_TRANSITIONS,
+    TRANSFER_TRANSITIONS,
+    ProductionOrder,
+    ProductionOrderInput,
+    ProductionOrderOutput,
+    ProductionStatus,
+    TransferOrder,
+    TransferOrderLot,
+    TransferStatus,
+    WorkDemand,
+)

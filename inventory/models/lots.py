@@ -50,6 +50,10 @@ class Lot(models.Model):
         null=True, blank=True, help_text="Pack date + the item's shelf life for its state unless given; null: none."
     )
     state = models.CharField(max_length=8, choices=LotState.choices, default=LotState.CHILLED)
+    production_order = models.ForeignKey(
+        "inventory.ProductionOrder", null=True, blank=True, on_delete=models.PROTECT, related_name="lots",
+        help_text="The production order that made it (origin production).",
+    )  # fmt: skip
     on_hold = models.BooleanField(default=False, help_text="A held lot cannot be shipped, transferred or promised.")
     hold_reason = models.CharField(max_length=500, blank=True, default="")
     held_at = models.DateTimeField(null=True, blank=True)
@@ -148,6 +152,9 @@ class LotEdge(models.Model):
 
     parent = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="child_edges")
     child = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="parent_edges")
+    production_order = models.ForeignKey(
+        "inventory.ProductionOrder", null=True, blank=True, on_delete=models.PROTECT, related_name="edges"
+    )
     quantity_lb = WeightField()
     created_at = models.DateTimeField(auto_now_add=True)
 

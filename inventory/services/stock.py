@@ -392,12 +392,15 @@ def stock_transfer_post(
     memo: str = "",
     source_type: str = "",
     source_id: int | None = None,
+    freight_cost: Decimal | None = None,
 ) -> list[tuple[StockMovement, StockMovement]]:
     """Move lots over a lane: per lot, an out leg (dated `ship_date`) and an in leg (ship_date + lead
     time) into the same lot at the destination. Named `lot`/`lots`, or `quantity_lb` FEFO.
 
-    The in leg carries the out leg's value, so value moves between facilities without change.
+    The in leg carries the out leg's value, so value moves between facilities without change, plus its
+    share (by lb; the last lot takes the rounding rest) of `freight_cost`, capitalised into the lot's cost.
     """
+    freight_cost = quantize(freight_cost or 0)
     ship_date = date_input(ship_date, field="ship_date")
     if not lane.active:
         raise InvalidInput(f"Lane {lane.pk} is inactive.", field="lane")
@@ -419,8 +422,10 @@ def stock_transfer_post(
         locked = lot_balances_lock(
             pairs=[(lot.pk, source.pk) for lot, _, _ in takes] + [(lot.pk, target.pk) for lot, _, _ in takes]
         )
-        legs = []
-        for lot, lb, where in takes:
+        legs, freight_left, moved = [], freight_cost, sum((lb for _, lb, _ in takes), Decimal("0"))
+        for position, (lot, lb, where) in enumerate(takes):
+            freight = freight_left if position == len(takes) - 1 else quantize(freight_cost * lb / moved)
+            freight_left -= freight
             common = {"item": item, "lot": lot, "quantity": lb, "memo": memo, "lane": lane}
             common |= {"source_type": source_type, "source_id": source_id}
             out_leg = _apply(
@@ -442,8 +447,8 @@ def stock_transfer_post(
                 kind=MovementKind.TRANSFER_IN,
                 direction=1,
                 effective_date=arrive,
-                unit_cost=out_leg.unit_cost_per_lb,
-                value=-out_leg.value,
+                unit_cost=quantize((freight - out_leg.value) / lb, 4) if freight else out_leg.unit_cost_per_lb,
+                value=freight - out_leg.value,
                 transfer_pair=out_leg,
                 **common,
             )

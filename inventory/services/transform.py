@@ -5,6 +5,7 @@ production movements itself), so genealogy and stock never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -53,12 +54,18 @@ def lot_transform(
     memo: str = "",
     source_type: str = "",
     source_id: int | None = None,
+    output_values: Callable[[Decimal], list[Decimal]] | None = None,
+    production_order=None,
 ) -> TransformResult:
     """Consume `inputs` [(lot, lb)] at `facility` and produce `outputs`, in one transaction.
 
     Inputs must be unheld and unexpired on the production date. An output without a unit cost is
     valued at the inputs' cost spread evenly per output lb. Each output lot gets one LotEdge per
     input lot carrying that input's lb in proportion to the output's share of the output lb.
+
+    `output_values(input_value)`, when given, returns each output's value (in `outputs` order) once the
+    inputs' value is known under the locks: joint costing, so the outputs carry exactly what the caller
+    books. `production_order` is recorded on the new lots and the edges.
     """
     production_date = date_input(production_date, field="production_date")
     if not inputs:
@@ -98,6 +105,7 @@ def lot_transform(
 
     input_value = -sum((m.value for m in result.inputs), Decimal("0"))
     output_lb = sum((quantize(o.quantity_lb) for o in outputs), Decimal("0"))
+    values = output_values(input_value) if output_values is not None else None
     earliest_use_by = min((lot.use_by_date for lot, _ in taken if lot.use_by_date), default=None)
     kill_dates = [lot.kill_date for lot, _ in taken if lot.kill_date]
     for index, output in enumerate(outputs):
@@ -115,19 +123,25 @@ def lot_transform(
                 use_by_date=use_by, kill_date=min(kill_dates) if kill_dates else None,
                 unit_cost_per_lb=output.unit_cost_per_lb,
             )  # fmt: skip
+            if production_order is not None:
+                Lot.objects.filter(pk=lot.pk).update(production_order=production_order)
+                lot.production_order = production_order
         else:
             lot = _inbound_lot(
                 lot=lot, kind=MovementKind.PRODUCTION_OUTPUT, facility=facility, item=output.item,
                 on=production_date, unit_cost=None,
             )  # fmt: skip
-        cost = output.unit_cost_per_lb
-        if cost is None:
+        cost, value = output.unit_cost_per_lb, None
+        if values is not None:
+            value = quantize(values[index])
+            cost = quantize(value / quantity, 4)
+        elif cost is None:
             cost = quantize(input_value / output_lb, 4) if output_lb else Decimal("0.0000")
         lot_balance = lot_balances_lock(pairs=[(lot.pk, facility.pk)])[(lot.pk, facility.pk)]
         movement = _apply(
             balance=balances[(facility.pk, output.item.pk)], lot_balance=lot_balance, lot=_fresh([lot])[lot.pk],
             facility=facility, item=output.item, kind=MovementKind.PRODUCTION_OUTPUT, direction=1,
-            quantity=quantity, effective_date=production_date, unit_cost=cost,
+            quantity=quantity, effective_date=production_date, unit_cost=cost, value=value,
             field=f"outputs.{index}.quantity_lb", memo=memo, source_type=source_type, source_id=source_id,
         )  # fmt: skip
         result.outputs.append(movement)
@@ -140,6 +154,8 @@ def lot_transform(
             share = rest if last else quantize(lb * movement.quantity_lb / output_lb)
             rest -= share
             if share > 0 and parent.pk != lot.pk:
-                result.edges.append(LotEdge(parent=parent, child=lot, quantity_lb=share))
+                result.edges.append(
+                    LotEdge(parent=parent, child=lot, quantity_lb=share, production_order=production_order)
+                )
     LotEdge.objects.bulk_create(result.edges)
     return result

@@ -20,6 +20,7 @@ from cashsheet.api.services import fields_check
 from ledger import locks
 from ledger.errors import InvalidInput, InvalidTransition
 from ledger.models import (
+    INVENTORY_ROLES,
     Account,
     AccountRole,
     AccountType,
@@ -118,7 +119,9 @@ def _lines(
         amount = money(amount, field=f"lines.{i}.amount")
         account_id = pk_of(raw.get("account", raw.get("account_id")))
         if account_id is None:
-            role = default_role or (AccountRole.INVENTORY if item_id else None)
+            # An item line clears goods received not invoiced: the receipt already put the stock on the
+            # books (perpetual inventory), so the bill never debits Inventory itself.
+            role = default_role or (AccountRole.PURCHASES_CLEARING if item_id else None)
             if role is None:
                 raise InvalidInput("A bill line without an item needs an account.", field=f"lines.{i}.account")
             default = default if default is not None and default.role == role else account_for_role(role)
@@ -127,7 +130,14 @@ def _lines(
             account = accounts.get(account_id)
             if account is None:
                 raise InvalidInput(f"Account {account_id} does not exist.", field=f"lines.{i}.account")
-        if account.type not in line_types:
+        if kind == "bill" and account.role in INVENTORY_ROLES:
+            raise InvalidInput(
+                f"Account {account.code} is stock on hand: it moves only with stock movements (post the goods "
+                "receipt; the bill's item line clears goods received not invoiced).",
+                field=f"lines.{i}.account",
+            )
+        grni = kind == "bill" and account.role == AccountRole.PURCHASES_CLEARING
+        if account.type not in line_types and not grni:
             raise InvalidInput(
                 f"Account {account.code} is {account.type}; {kind} lines go to {' or '.join(line_types)} accounts.",
                 field=f"lines.{i}.account",

@@ -106,7 +106,13 @@ def _normalize_lines(lines: list[dict], *, check_dimensions: bool, locked: dict 
     return out
 
 
-CONTROL_ROLES = {"accounts_receivable": "invoices and receipts", "accounts_payable": "bills and payments"}
+CONTROL_ROLES = {
+    "accounts_receivable": "invoices and receipts",
+    "accounts_payable": "bills and payments",
+    # Perpetual inventory: the inventory accounts equal the stock valuation, so only stock postings move them.
+    "inventory": "stock movements",
+    "inventory_in_transit": "stock movements",
+}
 
 
 def _refuse_control_accounts(lines: list[dict]) -> None:

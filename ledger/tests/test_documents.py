@@ -189,9 +189,12 @@ def test_bills_and_payments_mirror_invoices_and_receipts(api, vendor, item, role
     assert (
         bill["total"] == "3535.00"
         and bill["due_date"] == "2026-03-16"
-        and bill["lines"][0]["account"] == roles["inventory"].pk
+        and bill["lines"][0]["account"] == roles["purchases_clearing"].pk  # an item line clears GRNI
     )
-    assert balance(roles["accounts_payable"]) == D("-3535.00") and balance(roles["inventory"]) == D("3115.00")
+    assert balance(roles["accounts_payable"]) == D("-3535.00") and balance(roles["purchases_clearing"]) == D("3115.00")
+    on_inventory = {**body, "lines": [{**lines[0], "account": roles["inventory"].pk}]}
+    r = api.post("/api/v2/bills/", on_inventory, format="json")
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "lines.0.account", r.content
     assert Event.objects.filter(type="bill.posted").count() == 1
     revenue_line = {**body, "lines": [{"description": "x", "amount": "1.00", "account": roles["sales_revenue"].pk}]}
     assert api.post("/api/v2/bills/", revenue_line, format="json").status_code == 400

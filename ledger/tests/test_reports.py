@@ -25,7 +25,7 @@ def books(silo, customer, other_customer, vendor, roles, account):
     ))  # fmt: skip
     bill = services.bill_post(bill=services.bill_create(
         vendor=vendor, bill_date=date(2026, 1, 5), due_date=date(2026, 1, 20),
-        lines=[{"description": "Carcasses", "amount": "1200.00", "account": roles["inventory"]},
+        lines=[{"description": "Carcasses", "amount": "1200.00", "account": account("1210")},
                {"description": "Utilities", "amount": "300.00", "account": account("6100")}],
     ))  # fmt: skip
     services.receipt_create(
@@ -47,7 +47,7 @@ def test_trial_balance_and_balance_sheet_balance_with_current_earnings(api, book
     assert by_role[roles["accounts_receivable"].code]["debit"] == "2700.00"  # 2000 + 1500 - 800
     bs = api.get("/api/v2/reports/balance-sheet/", {"as_of": "2026-03-31"}).json()
     assert bs["balanced"]
-    assert bs["totals"]["assets"] == "3700.00"  # -200 cash + 2700 AR + 1200 inventory
+    assert bs["totals"]["assets"] == "3700.00"  # -200 cash + 2700 AR + 1200 supplies (1210)
     assert bs["totals"]["liabilities"] == "500.00" and bs["totals"]["current_earnings"] == "3200.00"
     assert bs["totals"]["liabilities_and_equity"] == "3700.00"
     early = api.get("/api/v2/reports/balance-sheet/", {"as_of": "2026-01-31"}).json()

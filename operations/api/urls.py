@@ -1,5 +1,9 @@
 from cashsheet.api.routers import ApiRouter
+from operations.api import views
 
 router = ApiRouter()
+router.register("stock-movements", views.StockMovementViewSet, basename="stockmovement")
+router.register("production-orders", views.ProductionOrderViewSet, basename="productionorder")
+router.register("transfer-orders", views.TransferOrderViewSet, basename="transferorder")
 
 urlpatterns = router.urls

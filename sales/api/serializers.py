@@ -45,6 +45,12 @@ class SalesOrderLineSerializer(serializers.ModelSerializer):
     source_facility_code = serializers.CharField(source="source_facility.code", read_only=True, default=None)
     allocations = SalesOrderAllocationSerializer(many=True, read_only=True)
     lots = SalesOrderLineLotSerializer(many=True, read_only=True, help_text="Once shipped: the lots it took.")
+    plan = serializers.JSONField(
+        source="plan_json",
+        read_only=True,
+        help_text="The production and transfer orders its ATP answer relies on: [{kind, order, number, status, "
+        "date, item, quantity_lb}]; shipping waits for them (409 work_not_done).",
+    )
 
     class Meta:
         model = SalesOrderLine
@@ -65,6 +71,7 @@ class SalesOrderLineSerializer(serializers.ModelSerializer):
             "marginal_price_per_lb",
             "allocations",
             "lots",
+            "plan",
         ]
         read_only_fields = fields
 

@@ -1,4 +1,4 @@
-"""Confirming a sales order: ATP reserves every line, all or nothing."""
+"""Confirming a sales order: ATP reserves every line, all or nothing; the work its answer relies on is planned."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from atp.services import AllocationRequest, atp_allocate
 from inventory.models import Facility
+from operations.services.planning import work_orders_from_plan
 from sales.models import SalesOrder, SalesOrderAllocation, SalesOrderStatus
 from sales.services.common import RESERVATION_SOURCE, order_lock, order_payload, require_status
 from webhooks.services import event_emit
@@ -48,6 +49,10 @@ def sales_order_confirm(*, order: SalesOrder, actor=None) -> SalesOrder:
             if lb > 0
         ]
     SalesOrderAllocation.objects.bulk_create(rows)
+    # The cuts and transfers the answer relies on become planned work orders, linked to their lines.
+    for line, allocation in zip(lines, allocations, strict=True):
+        if allocation.plan:
+            work_orders_from_plan(plan=allocation.plan, source_type=RESERVATION_SOURCE, source_id=line.pk)
     order.status = SalesOrderStatus.CONFIRMED
     order.confirmed_at = timezone.now()
     order.save(update_fields=["status", "confirmed_at", "updated_at"])

@@ -20,6 +20,7 @@ from cashsheet.api.exceptions import Conflict, InvalidInput, InvalidTransition
 from cashsheet.api.fields import quantize
 from cashsheet.api.services import ensure_unique
 from inventory.models import Facility, Item
+from operations.services.planning import work_release
 from parties.models import Customer
 from sales.models import SALES_ORDER_TRANSITIONS, SalesOrder, SalesOrderLine, SalesOrderSequence, SalesOrderStatus
 from sales.services.common import RESERVATION_SOURCE, order_lock, order_payload, require_status
@@ -156,7 +157,9 @@ def sales_order_cancel(*, order: SalesOrder, actor=None) -> SalesOrder:
     order = order_lock(order)
     require_status(order, SalesOrderStatus.CANCELLED)
     if order.status == SalesOrderStatus.CONFIRMED:
-        atp_release(source_type=RESERVATION_SOURCE, source_ids=list(order.lines.values_list("pk", flat=True)))
+        line_ids = list(order.lines.values_list("pk", flat=True))
+        atp_release(source_type=RESERVATION_SOURCE, source_ids=line_ids)
+        work_release(source_type=RESERVATION_SOURCE, source_ids=line_ids)  # planned orders nobody else needs
     order.status = SalesOrderStatus.CANCELLED
     order.cancelled_at = timezone.now()
     order.save(update_fields=["status", "cancelled_at", "updated_at"])

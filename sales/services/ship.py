@@ -16,13 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from atp.services import atp_release
-from cashsheet.api.exceptions import DomainError, InvalidInput
+from cashsheet.api.exceptions import Conflict, DomainError, InvalidInput
 from cashsheet.api.fields import quantize
 from cashsheet.api.tenancy import current_silo
 from inventory.errors import ShelfLifeTooShort
 from inventory.locks import stock_balances_lock
 from inventory.models import Facility, Lot, LotBalance, MovementKind
-from inventory.selectors import lot_find
+from inventory.selectors import lot_find, work_pending
 from inventory.services import stock_issue
 from ledger.services import account_for_role, journal_entry_post
 from sales.models import SalesOrder, SalesOrderAllocation, SalesOrderLine, SalesOrderLineLot, SalesOrderStatus
@@ -176,6 +176,23 @@ def _check_named_shelf_life(plan: _Plan, *, order: SalesOrder, arrival: date, mi
         )
 
 
+class WorkNotDone(Conflict):
+    code = "work_not_done"
+
+
+def _check_work_done(lines: list[SalesOrderLine]) -> None:
+    """A line whose planned production or transfer is not completed/received cannot ship (409 naming it)."""
+    pending = work_pending(source_type=RESERVATION_SOURCE, source_ids=[line.pk for line in lines])
+    for index, line in enumerate(lines):
+        if line.pk in pending:
+            orders = pending[line.pk]
+            names = ", ".join(f"{o['kind'].replace('_', ' ')} {o['number']} ({o['status']})" for o in orders)
+            raise WorkNotDone(
+                f"Line {line.line_no} relies on work not done yet: {names}.",
+                field=f"lines.{index}", line=line.pk, orders=orders,
+            )  # fmt: skip
+
+
 @transaction.atomic
 def sales_order_ship(*, order: SalesOrder, shipped: dict, ship_date: date | None = None, actor=None) -> SalesOrder:
     """Record catch weights per lot, move stock out of the allocated facilities, post COGS, release
@@ -186,6 +203,7 @@ def sales_order_ship(*, order: SalesOrder, shipped: dict, ship_date: date | None
     shipped = _ship_lines(shipped)
     lines = list(order.lines.select_related("item", "facility").prefetch_related("allocations__source_facility"))
     weights = _check_catch_weights(lines, shipped)
+    _check_work_done(lines)
     plans: list[_Plan] = []
     for index, line in enumerate(lines):
         ship = shipped[line.pk]

@@ -1,0 +1,143 @@
+"""The plan becomes work: planned production and transfer orders for the steps an ATP answer relies on.
+
+`work_orders_from_plan` (called by sales_order_confirm with atp_allocate's per-line plan, and by LP runs)
+adds each cut to a planned production order of the same pattern, facility and day (or creates one), each
+transfer to a planned transfer order of the same lane, item and ship date, and records a WorkDemand per
+step: which demand relies on which order, for how much. `work_release` undoes that for a demand that goes
+away (a cancelled sales order): its share comes off the planned orders, and a planned order nobody else
+relies on is cancelled. Orders already released, completed or shipped are left as they are.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from cashsheet.api.fields import quantize
+from inventory.models import (
+    CuttingPattern,
+    Facility,
+    Item,
+    ProductionOrder,
+    ProductionStatus,
+    TransferLane,
+    TransferOrder,
+    TransferStatus,
+    WorkDemand,
+)
+from operations.services.production import _planned_outputs, production_order_create
+from operations.services.transfers import transfer_order_create
+
+ZERO = Decimal("0.00")
+
+
+def _lb(value) -> Decimal:
+    return quantize(Decimal(str(value or 0)))
+
+
+def _cut(step, *, source_type: str, source_id: int) -> WorkDemand | None:
+    lb = _lb(step.input_lb)
+    if lb <= 0:
+        return None
+    order = (
+        ProductionOrder.objects.select_for_update()
+        .filter(pattern_id=step.pattern_id, facility_id=step.facility_id, production_date=step.date,
+                status=ProductionStatus.PLANNED)
+        .order_by("id")
+        .first()
+    )  # fmt: skip
+    if order is None:
+        order = production_order_create(
+            pattern=CuttingPattern.objects.get(pk=step.pattern_id), facility=Facility.objects.get(pk=step.facility_id),
+            production_date=step.date, planned_input_lb=lb, memo=f"Planned for {source_type} {source_id}",
+        )  # fmt: skip
+    else:
+        order.planned_input_lb += lb
+        order.save(update_fields=["planned_input_lb", "updated_at"])
+        _planned_outputs(order)
+    return WorkDemand(
+        production_order=order, item_id=step.output_item_id or step.input_item_id, quantity_lb=_lb(step.output_lb),
+        input_lb=lb, source_type=source_type, source_id=source_id,
+    )  # fmt: skip
+
+
+def _transfer(step, *, source_type: str, source_id: int) -> WorkDemand | None:
+    lb = _lb(step.lb)
+    if lb <= 0:
+        return None
+    order = (
+        TransferOrder.objects.select_for_update()
+        .filter(lane_id=step.lane_id, item_id=step.item_id, ship_date=step.date, status=TransferStatus.PLANNED)
+        .order_by("id")
+        .first()
+    )
+    if order is None:
+        lane = TransferLane.objects.select_related("from_facility", "to_facility").get(pk=step.lane_id)
+        order = transfer_order_create(
+            lane=lane, item=Item.objects.get(pk=step.item_id),
+            quantity_lb=lb, ship_date=step.date, memo=f"Planned for {source_type} {source_id}",
+        )  # fmt: skip
+    else:
+        order.quantity_lb += lb
+        order.save(update_fields=["quantity_lb", "updated_at"])
+    return WorkDemand(transfer_order=order, item_id=step.item_id, quantity_lb=lb, source_type=source_type,
+                      source_id=source_id)  # fmt: skip
+
+
+@transaction.atomic
+def work_orders_from_plan(*, plan, source_type: str, source_id: int) -> list[WorkDemand]:
+    """Planned orders for every cut and transfer step of `plan` (atp PlanStep list); one WorkDemand each."""
+    demands = []
+    for step in plan or []:
+        if step.kind == "cut":
+            demand = _cut(step, source_type=source_type, source_id=source_id)
+        elif step.kind == "transfer":
+            demand = _transfer(step, source_type=source_type, source_id=source_id)
+        else:
+            raise ValueError(f"unknown plan step {step.kind!r}")
+        if demand is not None:
+            demands.append(demand)
+    return WorkDemand.objects.bulk_create(demands)
+
+
+@transaction.atomic
+def work_release(*, source_type: str, source_ids: list[int]) -> int:
+    """The demands of `source_ids` go away: their share comes off planned orders; a planned order left with
+    no demand is cancelled. Returns the number of demands released."""
+    demands = list(
+        WorkDemand.objects.select_for_update()
+        .filter(source_type=source_type, source_id__in=source_ids, released_at=None)
+        .order_by("id")
+    )
+    if not demands:
+        return 0
+    now = timezone.now()
+    WorkDemand.objects.filter(pk__in=[d.pk for d in demands]).update(released_at=now, updated_at=now)
+    productions = {d.production_order_id for d in demands if d.production_order_id}
+    for order in ProductionOrder.objects.select_for_update().filter(pk__in=productions).order_by("pk"):
+        if order.status != ProductionStatus.PLANNED:
+            continue
+        if not order.demands.filter(released_at=None).exists():
+            order.status, order.cancelled_at = ProductionStatus.CANCELLED, now
+            order.save(update_fields=["status", "cancelled_at", "updated_at"])
+            continue
+        share = sum((d.input_lb for d in demands if d.production_order_id == order.pk), ZERO)
+        if 0 < share < order.planned_input_lb:
+            order.planned_input_lb -= share
+            order.save(update_fields=["planned_input_lb", "updated_at"])
+            _planned_outputs(order)
+    transfers = {d.transfer_order_id for d in demands if d.transfer_order_id}
+    for order in TransferOrder.objects.select_for_update(of=("self",)).filter(pk__in=transfers).order_by("pk"):
+        if order.status != TransferStatus.PLANNED:
+            continue
+        if not order.demands.filter(released_at=None).exists():
+            order.status, order.cancelled_at = TransferStatus.CANCELLED, now
+            order.save(update_fields=["status", "cancelled_at", "updated_at"])
+            continue
+        share = sum((d.quantity_lb for d in demands if d.transfer_order_id == order.pk), ZERO)
+        if 0 < share < order.quantity_lb:
+            order.quantity_lb -= share
+            order.save(update_fields=["quantity_lb", "updated_at"])
+    return len(demands)
