@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Q
 
 from atp.models import AtpCheck, LpRun, PlannedStep
+from cashsheet.api.filters import parse_id
 from inventory import selectors as inventory_selectors
 from inventory.models import (
     CuttingPattern,
@@ -28,6 +29,7 @@ from inventory.models import (
     StockMovement,
     TransferLane,
 )
+from parties.models import Customer
 
 
 @dataclass(frozen=True)
@@ -261,6 +263,13 @@ def check_targets(*, facility_code: str, imps_code: str) -> tuple[Facility | Non
     facility = Facility.from_db("default", ["id", "code"], [fid, fcode]) if fid else None
     item = Item.from_db("default", ["id", "imps_code"], [iid, icode]) if iid else None
     return facility, item
+
+
+def customer_by_id_or_code(raw: str) -> Customer | None:
+    """The active customer a check names by id (ASCII digits) or code, else None."""
+    pk = parse_id(raw)
+    customers = Customer.objects.filter(active=True).only("id", "code", "min_shelf_life_days")
+    return customers.filter(Q(code__iexact=raw.strip()) | Q(pk=pk) if pk else Q(code__iexact=raw.strip())).first()
 
 
 def facility_by_code(code: str) -> Facility | None:

@@ -82,8 +82,7 @@ def populate(s: dict) -> None:
     """Write the spec into the current silo (a fresh one), as inventory's services would leave it."""
     import datetime as dt
 
-    from django.utils import timezone
-
+    from cashsheet.timezones import DEFAULT_TIMEZONE, local_date
     from inventory.models import (
         CuttingPattern,
         CuttingPatternOutput,
@@ -98,7 +97,7 @@ def populate(s: dict) -> None:
         TransferLane,
     )
 
-    today = timezone.localdate()
+    today = local_date(DEFAULT_TIMEZONE)  # the facilities' date (the engine's day 0), not the server's
     facs = [Facility.objects.create(code=f["code"], name=f["code"], can_break=f["can_break"],
                                     breaking_capacity_lb=f["capacity"], fabrication_capacity_lb=f["capacity"])
             for f in s["facilities"]]  # fmt: skip
@@ -180,12 +179,13 @@ def http_bench(server, silo, s: dict, horizon: int, n: int) -> dict:
     import datetime as dt
 
     import requests
-    from django.utils import timezone
+
+    from cashsheet.timezones import DEFAULT_TIMEZONE, local_date
 
     rng = random.Random(11)
     session = requests.Session()
     session.headers.update({"Host": silo.host, "Authorization": f"Bearer {token(silo.schema_name)}"})
-    today = timezone.localdate()
+    today = local_date(DEFAULT_TIMEZONE)  # "the past" and the horizon are the facilities' own dates
     n_fam = len(s["items"]) // FAMILY
 
     def body():
@@ -304,7 +304,9 @@ def start_server(cls):
 
     requests.get = patient_get
     try:
-        return cls(workers=2).start(timeout=120)
+        server = cls(workers=2)
+        server.port = int(os.environ.get("BENCH_PORT", server.port))  # a shared machine: each engineer's own port
+        return server.start(timeout=120)
     finally:
         requests.get = original
 
@@ -313,6 +315,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--scales", default="atpdemo,atpbench,atpdemoc", help="silos to measure, by slug")
+    parser.add_argument("--no-growth", action="store_true", help="skip the in-process growth table")
     args = parser.parse_args()
     import django
 
@@ -329,6 +333,8 @@ def main() -> None:
         ("atpdemoc", "ATP demo connected", spec(3, 30, 60, connected=True), 90,
          "demo, one family: 3 facilities, 31 items (a carcass breaks into the primals), 90 days, 60 lines"),
     ]  # fmt: skip
+    wanted = set(args.scales.split(","))
+    scales = [scale for scale in scales if scale[0] in wanted]
     silos = [(silo_ready(slug, name, s, horizon), s, horizon, label) for slug, name, s, horizon, label in scales]
     server = start_server(Gunicorn)
     lines = []
@@ -345,7 +351,7 @@ def main() -> None:
     finally:
         server.stop()
     growth = []
-    for n_fac, n_items, horizon, connected in [
+    for n_fac, n_items, horizon, connected in [] if args.no_growth else [
         (3, 30, 14, False), (3, 30, 60, False), (3, 30, 90, False), (10, 100, 14, False), (10, 100, 30, False),
         (10, 100, 60, False), (10, 100, 90, False), (20, 100, 60, False), (10, 500, 60, False),
         (3, 30, 90, True), (10, 100, 14, True),

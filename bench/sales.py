@@ -4,12 +4,14 @@
 
 Uses a demo-scale silo `salesbench` (the full demo seed: 3 facilities, 31 items, patterns, opening stock,
 ledger history), created once and reused. One client, sequential requests, each timed end to end.
-Targets (issue 7): create p50 ≤ 40 ms, confirm p50 ≤ 80 ms.
+Targets: create p50 ≤ 40 ms (issue 7); confirm p50 ≤ 60 ms, p99 ≤ 120 ms (issue 14: one LP for the whole order,
+with the customer's minimum shelf life). A confirmation answered 503 (ATP time limit) is counted, not timed.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -27,10 +29,10 @@ def main() -> None:
 
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.utils import timezone
     from django_tenants.utils import schema_context
 
     from cashsheet.testing.servers import Gunicorn, child_env, database_url
+    from cashsheet.timezones import DEFAULT_TIMEZONE, local_date
     from inventory.models import Facility, StockBalance
     from parties.models import Customer
     from silos.members.services import token_create
@@ -59,17 +61,19 @@ def main() -> None:
         _, raw = token_create(user=get_user_model().objects.get(username="admin"), name="bench")
     connection.set_schema_to_public()
 
-    server = Gunicorn(workers=2, env=child_env(DATABASE_URL=database_url(), DEBUG="0")).start()
+    server = Gunicorn(workers=2, env=child_env(DATABASE_URL=database_url(), DEBUG="0"))
+    server.port = int(os.environ.get("BENCH_PORT", server.port))  # a shared machine: each engineer's own port
+    server.start(timeout=180)
     session = requests.Session()
     session.headers.update({"Host": silo.host, "Authorization": f"Bearer {raw}"})
-    delivery = str(timezone.localdate() + timedelta(days=4))
+    delivery = str(local_date(DEFAULT_TIMEZONE) + timedelta(days=4))  # the facilities' date, not the server's
     body = {
         "customer": customer.pk,
         "facility": blythe.pk,
         "delivery_date": delivery,
         "lines": [{"imps_code": code, "quantity_lb": "5"} for code in stocked],
     }
-    create_ms, confirm_ms, created_ids = [], [], []
+    create_ms, confirm_ms, created_ids, unavailable = [], [], [], 0
     try:
         for n in range(args.orders + 10):  # the first 10 warm the workers' ATP models and are not counted
             started = time.perf_counter()
@@ -79,8 +83,11 @@ def main() -> None:
             order_id = r.json()["id"]
             c = session.patch(f"{server.url}/api/v2/sales-orders/{order_id}/", json={"status": "confirmed"}, timeout=30)
             confirmed = time.perf_counter()
-            assert c.status_code == 200, c.text
             created_ids.append(order_id)
+            if c.status_code == 503 and n >= 10:
+                unavailable += 1
+                continue
+            assert c.status_code == 200, c.text
             if n >= 10:
                 create_ms.append((created - started) * 1000)
                 confirm_ms.append((confirmed - created) * 1000)
@@ -89,11 +96,11 @@ def main() -> None:
             session.patch(f"{server.url}/api/v2/sales-orders/{order_id}/", json={"status": "cancelled"}, timeout=30)
     finally:
         server.stop()
-    for name, values, target in (("create (10 lines)", create_ms, 40), ("confirm with ATP", confirm_ms, 80)):
-        print(
-            f"| {name} | {len(values)} | {statistics.median(values):.1f} ms | {percentile(values, 99):.1f} ms "
-            f"| p50 ≤ {target} ms |"
-        )
+    for name, values, target in (("create (10 lines)", create_ms, "p50 ≤ 40 ms"),
+                                 ("confirm with ATP", confirm_ms, "p50 ≤ 60 ms, p99 ≤ 120 ms")):  # fmt: skip
+        p50, p99 = statistics.median(values), percentile(values, 99)
+        print(f"| {name} | {len(values)} | {p50:.1f} ms | {p99:.1f} ms | {target} |")
+    print(f"confirmations answered 503: {unavailable}")
 
 
 if __name__ == "__main__":

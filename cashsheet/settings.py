@@ -242,7 +242,7 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSION": "v2",
     "ALLOWED_VERSIONS": ["v1", "v2"],
     "EXCEPTION_HANDLER": "cashsheet.api.exceptions.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cashsheet.api.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "PAGE_SIZE": 25,
@@ -303,10 +303,12 @@ CASHSHEET_RATELIMIT_TRUSTED_PROXIES = int(os.environ.get("CASHSHEET_RATELIMIT_TR
 CASHSHEET_RATELIMIT_RETRY_SECONDS = float(os.environ.get("CASHSHEET_RATELIMIT_RETRY_SECONDS", "1"))
 CASHSHEET_RATELIMIT_LOG_EVERY = 60
 CASHSHEET_IDEMPOTENCY_MODEL = "members.IdempotencyRecord"
+CASHSHEET_TOMBSTONE_MODEL = "members.DeletedObject"  # cashsheet/api/tombstones.py
 CASHSHEET_IDEMPOTENCY_TTL_HOURS = 24
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "cashsheet.api.ratelimit.openapi_postprocess",
+    "cashsheet.api.openapi.postprocess",
 ]
 CELERY_BEAT_SCHEDULE["idempotency-records-purge"] = {
     "task": "silos.members.tasks.idempotency_records_purge_all",

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from cashsheet.api.services import ensure_unique, fields_check, model_save
+from cashsheet.api.services import ensure_unique_all, fields_check, model_save
 from parties.models import Counterparty, Customer, Vendor
 
 
@@ -24,17 +24,15 @@ VENDOR_FIELDS = _editable(Vendor)
 
 
 def _check_unique(model: type[Counterparty], *, code: str | None, external_ref: str | None, instance=None) -> None:
-    label = model._meta.verbose_name
-    if code is not None:
-        ensure_unique(model.objects.filter(code__iexact=code), field="code", value=code, label=label, exclude=instance)
-    if external_ref is not None:
-        ensure_unique(
-            model.objects.filter(external_ref=external_ref),
-            field="external_ref",
-            value=external_ref,
-            label=label,
-            exclude=instance,
-        )
+    # external_ref first: it is the integration's key, so the 409's top-level existing_id is its holder.
+    ensure_unique_all(
+        [
+            (model.objects.filter(external_ref=external_ref), "external_ref", external_ref),
+            (model.objects.filter(code__iexact=code), "code", code),
+        ],
+        label=model._meta.verbose_name,
+        exclude=instance,
+    )
 
 
 def _normalise(data: dict) -> dict:

@@ -25,7 +25,14 @@ class AtpCheckRequestSerializer(StrictFieldsMixin, serializers.Serializer):
         min_value=0,
         max_value=MAX_SHELF_LIFE_DAYS,
         help_text="The customer's minimum remaining shelf life at delivery: only stock that keeps until "
-        "delivery_date + this many days is promised.",
+        "delivery_date + this many days is promised. Overrides `customer_id`'s.",
+    )
+    customer_id = serializers.CharField(
+        required=False,
+        allow_null=True,
+        max_length=32,
+        help_text="The customer (id or code) the delivery is for: their `min_shelf_life_days` applies unless "
+        "`min_shelf_life_days` is given.",
     )
 
     def validate_quantity_lb(self, value):
@@ -39,6 +46,12 @@ class AtpCheckRequestSerializer(StrictFieldsMixin, serializers.Serializer):
             raise InvalidInput(f"Unknown or inactive facility {attrs['facility_id']!r}.", field="facility_id")
         if item is None:
             raise InvalidInput(f"Unknown or inactive IMPS code {attrs['imps_code']!r}.", field="imps_code")
+        raw = attrs.get("customer_id")
+        if raw not in (None, "") and attrs.get("min_shelf_life_days") is None:
+            customer = selectors.customer_by_id_or_code(str(raw))
+            if customer is None:
+                raise InvalidInput(f"Unknown or inactive customer {raw!r}.", field="customer_id")
+            attrs = {**attrs, "min_shelf_life_days": customer.min_shelf_life_days}
         return {**attrs, "facility": facility, "item": item}
 
 

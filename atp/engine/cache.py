@@ -29,7 +29,9 @@ from cashsheet.api.tenancy import current_silo
 from cashsheet.timezones import local_date
 
 _LOCK = threading.RLock()
-PREPARE_TIME_LIMIT_S = 30.0
+# Preparing a model (its first solve, the price table) is not a request's solve: bounded only so that a worker
+# never hangs. The demo's one-family LP takes 13-20 s cold on a shared 2-core machine (BENCHMARKS.md).
+PREPARE_TIME_LIMIT_S = 120.0
 # The watermarks can miss a change in one race (a posting whose ids or timestamps are older than a concurrent
 # one's, committing later); reloading the position at least this often bounds how long such a miss lasts.
 POSITION_MAX_AGE_S = 5.0

@@ -8,7 +8,7 @@ today). Variables, all >= 0, named for what they are so an exported model reads 
   cut_<pattern>_<fac>_t<t>       lb of input cut on day t; outputs arrive lead_time_days later (processing cost)
   move_<item>_<from>_<to>_t<t>   lb leaving on a lane on day t, arriving lead time later (freight per lb)
   short_<item>_<fac>_t<t>        commitment left unserved that day (penalty P): keeps the LP feasible
-  writeoff_<item>_<fac>_t<t>     dated stock thrown away at the end of day t (it expired unused)
+  writeoff_<item>_<fac>_t<t>     dated stock salvaged at the end of day t, its use-by (objective -salvage)
   keepshort_<item>_<fac>_t<t>    dated-stock rule broken for a commitment (penalty P)
 
 Rows:
@@ -43,6 +43,10 @@ from atp.selectors import Network, Position
 M = 1.0e5
 P = 1.0e6
 INF = float("inf")
+# Dated stock that reaches its use-by unused is not worthless: it is marked down, frozen or sold for grinding
+# before it expires. A lb written off is credited at this share of its list price (docs/atp.md "Expiring stock"):
+# below list, so the plan uses the shortest-dated stock first and a request drawing on it costs what it forgoes.
+SALVAGE_SHARE = 0.5
 
 
 def _names(codes: dict[int, str]) -> dict[int, str]:
@@ -213,6 +217,7 @@ class Formulation:
         row = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE, rhs=0.0)
         self.problem.addConstraint(row, f"keeps_{name}")
         self.balance[self.b(item, fac, u)].expr[writeoff] = 1.0
+        self.problem.objective[writeoff] = -SALVAGE_SHARE * float(self.network.items[item].list_price_per_lb)
         self.problem.objective[slack] = P
         self.keeps[(item, fac, u)] = row
         self.keep_cols[(item, fac, u)] = (writeoff, slack)

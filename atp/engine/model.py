@@ -19,7 +19,7 @@ from atp.engine.components import Component
 from atp.engine.formulation import INF, Formulation, M, P, position_data
 from atp.selectors import Network, Position
 
-PREPARE_S = 30.0  # preparing a model (first solve, price table) is not a request's solve
+PREPARE_S = 120.0  # preparing a model (first solve, price table) is not a request's solve (atp.engine.cache)
 EPS = 1e-6
 HINF = highspy.kHighsInf
 
@@ -244,11 +244,32 @@ class AtpModel:
                                        np.full(2, HINF))  # fmt: skip
         self.keep_rhs = dict(wanted)
 
+    def keep_keys(self, item: int, facility: int, day: int, until: int) -> list[tuple[int, int, int]]:
+        """Live shelf-life rows (their keys) a delivery on `day` that must keep until `until` has to respect."""
+        return [k for k in self.keep_rhs if k[0] == item and k[1] == facility and day <= k[2] < until]
+
     def keep_rows(self, item: int, facility: int, day: int, until: int) -> list[int]:
-        """Live shelf-life rows a delivery on `day` that must keep until `until` has to respect."""
-        return [
-            self.form.keeps[k].index for k in self.keep_rhs if k[0] == item and k[1] == facility and day <= k[2] < until
-        ]
+        """Live shelf-life rows (their indexes) a delivery on `day` that must keep until `until` has to respect."""
+        return [self.form.keeps[k].index for k in self.keep_keys(item, facility, day, until)]
+
+    def keeps_shift(self, h: highspy.Highs, shift: dict[tuple[int, int, int], float]) -> None:
+        """Lower the right-hand sides of shelf-life rows by `shift` lb (0: restore them). A delivery of exactly
+        q lb that must keep until U enters its rows with coefficient 1, which is the same as lowering their
+        right-hand sides by q: a bound change, so the solve stays warm (adding a column would make HiGHS
+        refactorise and recompute its edge weights, 3 to 6 times a warm solve on the demo's LP)."""
+        if not shift:
+            return
+        keys = list(shift)
+        rows = np.asarray([self.form.keeps[k].index for k in keys], dtype=np.int32)
+        upper = np.asarray([self.keep_rhs[k] - shift[k] for k in keys], dtype=float)
+        h.changeRowsBounds(len(rows), rows, np.full(len(rows), -HINF), upper)
+
+    def penalised(self, values: np.ndarray) -> float:
+        """lb of commitments or shelf-life rules a solution leaves unserved (the columns priced at P)."""
+        cols = [v.index for v in self.form.short.values()]
+        cols += [slack.index for key, (_w, slack) in self.form.keep_cols.items() if key in self.keep_rhs]
+        cols = [c for c in cols if c < len(values)]
+        return float(np.asarray(values)[cols].sum()) if cols else 0.0
 
     # --- solving ----------------------------------------------------------------------------------------
 
@@ -352,16 +373,62 @@ class AtpModel:
 
         `detail=False` skips the sources; `price=False` also skips the second solve that prices a partial
         answer's last lb (its marginal is then None), for quick probes. `keep_until`: the customer needs stock
-        that keeps until that day (a temporary column that also enters the shelf-life rows it must respect).
+        that keeps until that day. The full quantity is tried first with the delivery's shelf-life rows
+        lowered by it (bounds only, warm); only when that leaves a rule broken is the largest servable
+        quantity found with a temporary column that enters those rows.
         """
+        keys = self.keep_keys(item, facility, day, keep_until) if keep_until is not None else []
+        if keys:
+            elapsed = self.baseline_ensure(time_limit_s) if detail else 0.0
+            full = self._solve_kept(item, facility, day, quantity, time_limit_s, keys, detail=detail, price=price)
+            if full is not None:
+                full.solve_ms += elapsed
+                return full
+        return self._solve_column(item, facility, day, quantity, time_limit_s, detail=detail, price=price, keys=keys)
+
+    def _solve_kept(self, item, facility, day, quantity, time_limit_s, keys, *, detail, price) -> Solve | None:
+        """The full quantity with its shelf-life rows lowered; None if it cannot be served in full that way."""
+        b = self.b(item, facility, day)
+        col, h = int(self.d_col[b]), self.h
+        if self.baseline is None:
+            self.baseline_ensure(time_limit_s)
+        try:
+            h.changeColBounds(col, 0.0, quantity)
+            self.keeps_shift(h, {k: quantity for k in keys})
+            elapsed = self._run(time_limit_s)
+            solution = h.getSolution()
+            values = np.asarray(solution.col_value)
+            served = max(0.0, min(quantity, values[col]))
+            if served < quantity - 0.005 or self.penalised(values) > self.penalised(self.baseline) + 0.005:
+                return None
+            cost = h.getInfo().objective_function_value + M * values[col]
+            rows = [int(self.bal_row[b]), *(self.form.keeps[k].index for k in keys)]
+            marginal = -float(np.asarray(solution.row_dual)[rows].sum())
+            if abs(marginal) >= M / 10:
+                if not price:
+                    marginal = None
+                else:  # a breakpoint: price the last lb served, with the delivery (and its rows) just below it
+                    below = quantity - min(1.0, quantity / 2)
+                    h.changeColBounds(col, 0.0, below)
+                    self.keeps_shift(h, {k: below for k in keys})
+                    elapsed += self._run(time_limit_s)
+                    marginal = -float(np.asarray(h.getSolution().row_dual)[rows].sum())
+            sources = self.sources(item, values[: len(self.baseline)]) if detail else []
+            return Solve(served, marginal, sources, elapsed, cost)
+        finally:
+            h.changeColBounds(col, 0.0, 0.0)
+            self.keeps_shift(h, {k: 0.0 for k in keys})
+
+    def _solve_column(self, item, facility, day, quantity, time_limit_s, *, detail, price, keys) -> Solve:
         b = self.b(item, facility, day)
         elapsed = self.baseline_ensure(time_limit_s) if detail else 0.0
-        rows = self.keep_rows(item, facility, day, keep_until) if keep_until is not None else []
+        rows = [self.form.keeps[k].index for k in keys]
         col, temporary = int(self.d_col[b]), False
         if rows:
             col, temporary = self.h.getNumCol(), True
             index = np.asarray([self.bal_row[b], *rows], dtype=np.int32)
             self.h.addCol(-M, 0.0, quantity, len(index), index, np.ones(len(index)))
+        priced = [int(self.bal_row[b]), *rows]
         try:
             self.h.changeColBounds(col, 0.0, quantity)
             elapsed += self._run(time_limit_s)
@@ -371,7 +438,8 @@ class AtpModel:
             cost = self.h.getInfo().objective_function_value + M * values[col]
             if served < 0.005:
                 return Solve(0.0, None, [], elapsed, cost)
-            marginal = -solution.row_dual[self.bal_row[b]]
+            # The delivery enters its balance row and its shelf-life rows: one more lb costs all their duals.
+            marginal = -float(np.asarray(solution.row_dual)[priced].sum())
             if (served < quantity - 0.005 or abs(marginal) >= M / 10) and not price:
                 marginal = None
             elif served < quantity - 0.005 or abs(marginal) >= M / 10:
@@ -379,7 +447,7 @@ class AtpModel:
                 # last lb actually served instead (left derivative), with the delivery just below it.
                 self.h.changeColBounds(col, 0.0, served - min(1.0, served / 2))
                 elapsed += self._run(time_limit_s)
-                marginal = -self.h.getSolution().row_dual[self.bal_row[b]]
+                marginal = -float(np.asarray(self.h.getSolution().row_dual)[priced].sum())
             sources = self.sources(item, values[: len(self.baseline)] if detail else None) if detail else []
             return Solve(served, marginal, sources, elapsed, cost)
         finally:

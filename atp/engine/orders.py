@@ -30,43 +30,43 @@ class Line:
     steps: list[dict] = field(default_factory=list)
 
 
-def _columns(model: AtpModel, lines: list[Line], h) -> tuple[dict[int, list[int]], list[int], dict[int, list]]:
-    """Open every line's delivery on HiGHS object `h`: lines sharing a placeholder column add up; a line whose
-    customer needs stock that keeps gets a temporary column (also in its shelf-life rows). Returns
-    {column: [line indexes]}, the temporary columns (to delete, last first) and each column's rows."""
+def _columns(model: AtpModel, lines: list[Line]):
+    """Every line's delivery: lines sharing a placeholder column add up. A line whose customer needs stock
+    that keeps lowers its shelf-life rows by its quantity instead of entering them with a column of its own
+    (AtpModel.keeps_shift: the same LP for a delivery of exactly that quantity, with bounds only). Returns
+    {column: [line indexes]}, the rows' shifts and each line's priced rows (its balance row and keep rows)."""
     by_col: dict[int, list[int]] = {}
-    temporary: list[int] = []
-    rows_of: dict[int, list[int]] = {}
+    shift: dict[tuple[int, int, int], float] = {}
+    rows_of: list[list[int]] = []
     for n, line in enumerate(lines):
         b = model.b(line.item, line.facility, line.day)
-        rows = model.keep_rows(line.item, line.facility, line.day, line.keep_until) if line.keep_until else []
-        if rows:
-            col = h.getNumCol()
-            index = np.asarray([model.bal_row[b], *rows], dtype=np.int32)
-            h.addCol(-M if h is model.h else 0.0, 0.0, 0.0, len(index), index, np.ones(len(index)))
-            temporary.append(col)
-        else:
-            col = int(model.d_col[b])
-        by_col.setdefault(col, []).append(n)
-        rows_of[col] = [int(model.bal_row[b]), *rows]
-    return by_col, temporary, rows_of
+        keys = model.keep_keys(line.item, line.facility, line.day, line.keep_until) if line.keep_until else []
+        for key in keys:
+            shift[key] = shift.get(key, 0.0) + line.quantity
+        by_col.setdefault(int(model.d_col[b]), []).append(n)
+        rows_of.append([int(model.bal_row[b]), *(model.form.keeps[k].index for k in keys)])
+    return by_col, shift, rows_of
 
 
-def _close(h, by_col: dict[int, list[int]], temporary: list[int]) -> None:
+def _close(model: AtpModel, h, by_col: dict[int, list[int]], shift: dict) -> None:
     for col in by_col:
         h.changeColBounds(col, 0.0, 0.0)
-    for col in sorted(temporary, reverse=True):
-        h.deleteCols(1, np.asarray([col], dtype=np.int32))
+    model.keeps_shift(h, {k: 0.0 for k in shift})
 
 
 def solve_lines(model: AtpModel, lines: list[Line], time_limit_s: float) -> bool:
-    """Serve every line at once; fill each line's served lb, marginal price and sources. True if all full."""
+    """Serve every line at once; fill each line's served lb, marginal price and sources. True if all full.
+
+    Full means every delivery column at its quantity and no commitment or shelf-life rule left unserved
+    beyond the plan without the order (with the rows lowered, a line that needs stock that keeps would
+    otherwise be "served" by breaking a rule at penalty P)."""
     model.baseline_ensure(time_limit_s)
     h = model.h
-    by_col, temporary, _rows = _columns(model, lines, h)
+    by_col, shift, rows_of = _columns(model, lines)
     try:
         for col, members in by_col.items():
             h.changeColBounds(col, 0.0, sum(lines[n].quantity for n in members))
+        model.keeps_shift(h, shift)
         model._run(time_limit_s)
         solution = h.getSolution()
         values = np.asarray(solution.col_value)
@@ -77,26 +77,37 @@ def solve_lines(model: AtpModel, lines: list[Line], time_limit_s: float) -> bool
                 lines[n].served = min(lines[n].quantity, left)
                 left -= lines[n].served
         full = all(line.served >= line.quantity - 0.005 for line in lines)
+        if full and shift and model.penalised(values) > model.penalised(model.baseline) + 0.005:
+            for line, rows in zip(lines, rows_of, strict=True):
+                if len(rows) > 1:
+                    line.served = 0.0  # which of them broke the rule is for the line-by-line pass to say
+            full = False
         if not full:
             return False
-        for line in lines:
-            line.marginal = -float(duals[model.bal_row[model.b(line.item, line.facility, line.day)]])
+        for n, line in enumerate(lines):
+            line.marginal = -float(duals[rows_of[n]].sum())
         for col, members in by_col.items():
             if any(abs(lines[n].marginal) >= M / 10 for n in members):
                 # The row sits on a breakpoint (its dual prices the impossible next lb): price the last lb served.
                 total = sum(lines[n].quantity for n in members)
-                h.changeColBounds(col, 0.0, total - min(1.0, total / 2))
-                model._run(time_limit_s)
-                dual = -float(h.getSolution().row_dual[model.bal_row[model.b(lines[members[0]].item,
-                                                                                lines[members[0]].facility,
-                                                                                lines[members[0]].day)]])  # fmt: skip
-                h.changeColBounds(col, 0.0, total)
+                delta = min(1.0, total / 2)
+                h.changeColBounds(col, 0.0, total - delta)
+                lowered = dict(shift)
                 for n in members:
-                    lines[n].marginal = dual
+                    for row_key in model.keep_keys(lines[n].item, lines[n].facility, lines[n].day,
+                                                   lines[n].keep_until or 0):  # fmt: skip
+                        lowered[row_key] -= delta * lines[n].quantity / total
+                model.keeps_shift(h, lowered)
+                model._run(time_limit_s)
+                below = np.asarray(h.getSolution().row_dual)
+                h.changeColBounds(col, 0.0, total)
+                model.keeps_shift(h, shift)
+                for n in members:
+                    lines[n].marginal = -float(below[rows_of[n]].sum())
         _split_sources(model, lines, values[: len(model.baseline)])
         return True
     finally:
-        _close(h, by_col, temporary)
+        _close(model, h, by_col, shift)
 
 
 def _split_sources(model: AtpModel, lines: list[Line], values: np.ndarray) -> None:
@@ -138,15 +149,17 @@ def plan_lines(model: AtpModel, lines: list[Line], time_limit_s: float) -> None:
 
     The minimum-work LP is solved with every line delivered in full. Its extra work (each cut or lane column
     above its committed lower bound) is split among the lines by their marginal requirement in the optimal
-    basis B: fixing line k's delivery at q moves the basic columns by -q B^-1 a_k, so the extra work line k
-    adds is the positive part of that step (scaled down where the lines' parts would exceed the total).
+    basis B: fixing line k's delivery at q moves the basic columns by -q B^-1 a_k (a_k: 1 in its balance row
+    and in each shelf-life row it lowers), so the extra work line k adds is the positive part of that step
+    (scaled down where the lines' parts would exceed the total).
     """
     hp = model.planner()
-    by_col, temporary, rows_of = _columns(model, lines, hp)
+    by_col, shift, rows_of = _columns(model, lines)
     try:
         for col, members in by_col.items():
             total = sum(lines[n].quantity for n in members)
             hp.changeColBounds(col, total, total)
+        model.keeps_shift(hp, shift)
         model._run(max(time_limit_s, 1.0), hp)
         values = np.asarray(hp.getSolution().col_value)
         basic = np.asarray(hp.getBasicVariables()[1], dtype=np.int64)
@@ -161,23 +174,22 @@ def plan_lines(model: AtpModel, lines: list[Line], time_limit_s: float) -> None:
         basic_set = set(basic[structural].tolist())
         everyone = sum(line.quantity for line in lines)
         for col, members in by_col.items():
-            if col in basic_set:
-                # A delivery fixed at its bound yet basic (degenerate): its own step is not defined; give its
-                # lines their share of the extra work by quantity.
-                for n in members:
-                    parts[n] = extra * lines[n].quantity / everyone
-                continue
-            column = np.zeros(hp.getNumRow())
-            column[rows_of[col]] = 1.0
-            status, z = hp.getBasisSolve(column)
-            if status != highspy.HighsStatus.kOk:
-                continue
-            step = np.zeros(len(work_cols))
-            for basic_col, dz in zip(basic[structural], np.asarray(z)[structural], strict=True):
-                k = position.get(int(basic_col))
-                if k is not None:
-                    step[k] = -dz
             for n in members:
+                if col in basic_set:
+                    # A delivery fixed at its bound yet basic (degenerate): its own step is not defined; give
+                    # its lines their share of the extra work by quantity.
+                    parts[n] = extra * lines[n].quantity / everyone
+                    continue
+                column = np.zeros(hp.getNumRow())
+                column[rows_of[n]] = 1.0
+                status, z = hp.getBasisSolve(column)
+                if status != highspy.HighsStatus.kOk:
+                    continue
+                step = np.zeros(len(work_cols))
+                for basic_col, dz in zip(basic[structural], np.asarray(z)[structural], strict=True):
+                    k = position.get(int(basic_col))
+                    if k is not None:
+                        step[k] = -dz
                 parts[n] = np.maximum(0.0, step * lines[n].quantity)
         claimed = parts.sum(axis=0)
         scale = np.where(claimed > extra, extra / np.where(claimed > 0, claimed, 1.0), 1.0)
@@ -185,10 +197,7 @@ def plan_lines(model: AtpModel, lines: list[Line], time_limit_s: float) -> None:
         for n, line in enumerate(lines):
             line.steps = _steps(model, line, parts[n])
     finally:
-        for col in by_col:
-            hp.changeColBounds(col, 0.0, 0.0)
-        for col in sorted(temporary, reverse=True):
-            hp.deleteCols(1, np.asarray([col], dtype=np.int32))
+        _close(model, hp, by_col, shift)
 
 
 def _steps(model: AtpModel, line: Line, part: np.ndarray) -> list[dict]:

@@ -83,7 +83,8 @@ def dec(value: float, places: int = 2) -> Decimal:
 
 
 def price(value: float | None) -> Decimal | None:
-    return None if value is None else dec(value, 4)
+    # A price is never negative: a dual of -1e-12 is 0, not "-0.0000".
+    return None if value is None else abs(dec(value, 4)) if abs(value) < 5e-5 else dec(value, 4)
 
 
 def sources_out(sources: list[dict]) -> list[dict]:

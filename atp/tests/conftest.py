@@ -13,9 +13,9 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import F
-from django.utils import timezone
 
 from cashsheet.testing import unique
+from cashsheet.timezones import DEFAULT_TIMEZONE, local_date
 from inventory.models import (
     CuttingPattern,
     CuttingPatternOutput,
@@ -37,7 +37,9 @@ def D(value) -> Decimal:  # noqa: N802 - reads like a literal
 
 class NetworkBuilder:
     def __init__(self):
-        self.today = timezone.localdate()
+        # Day 0 is the facilities' own date (the default zone's), not the server's: between midnight UTC and
+        # midnight in Chicago the two differ, and stock dated by the server's date would land on day 1.
+        self.today = local_date(DEFAULT_TIMEZONE)
 
     def day(self, n: int) -> dt.date:
         return self.today + dt.timedelta(days=n)

@@ -102,10 +102,11 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError | ProtectedError | IntegrityError | DataError | OperationalError | InterfaceError):
         set_rollback()
     if isinstance(exc, DomainError):
-        errors = [{"field": exc.field, "code": exc.code, "message": exc.detail}] if exc.field else None
-        return Response(
-            error_body(exc.status_code, exc.code, exc.detail, errors, **exc.context), status=exc.status_code
-        )
+        context = dict(exc.context)
+        errors = context.pop("errors", None)  # a service naming several fields gives its own list
+        if errors is None and exc.field:
+            errors = [{"field": exc.field, "code": exc.code, "message": exc.detail}]
+        return Response(error_body(exc.status_code, exc.code, exc.detail, errors, **context), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     if isinstance(exc, ProtectedError):

@@ -38,6 +38,15 @@ class SearchFilter(filters.SearchFilter):
 class OrderingFilter(filters.OrderingFilter):
     """`?ordering=` on the view's declared `ordering_fields` only; unknown fields answer 400."""
 
+    def get_schema_operation_parameters(self, view):
+        from cashsheet.api.openapi import ordering_description
+
+        parameters = super().get_schema_operation_parameters(view)
+        fields = list(getattr(view, "ordering_fields", None) or [])
+        for parameter in parameters:
+            parameter["description"] = ordering_description(fields, getattr(view, "ordering", None))
+        return parameters
+
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
         if params:
@@ -60,6 +69,19 @@ class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
     (PostgreSQL rejects offsets beyond ±15:59 with an error, which would otherwise be a 500)."""
 
     def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            from django.utils.dateparse import parse_datetime
+
+            try:
+                naive = parse_datetime(value.strip().replace(" ", "T", 1))
+            except ValueError:
+                naive = None
+            if naive is not None and naive.tzinfo is None:
+                # A time without its zone means a different instant per reader: refuse rather than guess.
+                raise forms.ValidationError(
+                    "Give the time zone: e.g. 2026-03-01T15:04:05.123456Z or 2026-03-01T10:04:05-05:00.",
+                    code="naive_datetime",
+                )
         parsed = super().to_python(value)
         if parsed is None or parsed.tzinfo is None:
             return parsed
@@ -92,8 +114,18 @@ class ResourceFilterSet(django_filters.FilterSet):
     those keep django-filter's per-request build.
     """
 
-    updated_since = IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    created_since = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    updated_since = IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Rows with updated_at at or after this instant (inclusive, to the microsecond). ISO 8601 with "
+        "a time zone (`Z` or `±hh:mm`); a naive date-time is 400. Send the previous answer's "
+        "`next_updated_since`; with `cursor`, rows come in commit order and none committed late is skipped.",
+    )
+    created_since = IsoDateTimeFilter(
+        field_name="created_at",
+        lookup_expr="gte",
+        help_text="Rows created at or after this instant (inclusive). ISO 8601 with a time zone.",
+    )
 
     _form_classes: dict = {}
 

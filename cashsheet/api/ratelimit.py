@@ -291,7 +291,10 @@ _IDEMPOTENCY_PARAMETER = {
 
 
 def _error_response(description: str, example: dict, headers: dict | None = None) -> dict:
-    response = {"description": description, "content": {"application/json": {"schema": {"type": "object"}}}}
+    response = {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
     response["content"]["application/json"]["examples"] = {"error": {"value": example}}
     if headers:
         response["headers"] = headers

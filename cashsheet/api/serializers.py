@@ -10,6 +10,8 @@ from rest_framework import fields, relations, serializers
 class AddressSerializer(serializers.Serializer):
     """A postal address. Stored as JSON on the record; every key optional, unknown keys refused."""
 
+    optional_keys = True  # stored as sent: a response has only the keys given (cashsheet/api/openapi.py)
+
     line1 = serializers.CharField(max_length=200, required=False, allow_blank=True)
     line2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
     city = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -141,3 +143,20 @@ def _field_copy(field):
 
 class ResourceSerializer(StrictFieldsMixin, CachedFieldsMixin, serializers.ModelSerializer):
     """Base for resource serializers: strict about fields (see StrictFieldsMixin), fields built once."""
+
+
+class SplitChoiceField(serializers.ChoiceField):
+    """A choice field whose responses carry more values than a request may send.
+
+    `choices` are what a request may send (validated); `response_choices` what a response may carry (a
+    journal entry's `source`: `manual` or `adjustment` by hand, any document type when read). The schema
+    (cashsheet/api/openapi.py) documents each direction with its own enum, so a generated client accepts
+    every value it reads.
+    """
+
+    def __init__(self, *, response_choices, **kwargs):
+        self.response_choices = list(response_choices)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value if value in ("", None) else str(value)

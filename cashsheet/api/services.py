@@ -34,11 +34,31 @@ def ensure_unique(queryset: QuerySet, *, field: str, value, label: str, exclude:
     The database constraint still guards the race between two requests (the exception handler
     turns its IntegrityError into 409).
     """
-    if value in (None, ""):
-        return
-    existing = queryset
-    if exclude is not None and exclude.pk:
-        existing = existing.exclude(pk=exclude.pk)
-    found = existing.values_list("pk", flat=True).first()
-    if found is not None:
-        raise Conflict(f"A {label} with {field} '{value}' already exists.", field=field, existing_id=found)
+    ensure_unique_all([(queryset, field, value)], label=label, exclude=exclude)
+
+
+def ensure_unique_all(checks, *, label: str, exclude: Model | None = None) -> None:
+    """Check every (queryset, field, value) and refuse with all the duplicates at once.
+
+    The 409 names each conflicting field with the id of the record that holds it
+    (`errors: [{field, code: "unique", message, existing_id}]`); the top-level `existing_id` is the first
+    check's holder, so list the integration key (`external_ref`) first.
+    """
+    errors = []
+    for queryset, field, value in checks:
+        if value in (None, ""):
+            continue
+        existing = queryset
+        if exclude is not None and exclude.pk:
+            existing = existing.exclude(pk=exclude.pk)
+        found = existing.values_list("pk", flat=True).first()
+        if found is not None:
+            message = f"A {label} with {field} '{value}' already exists."
+            errors.append({"field": field, "code": "unique", "message": message, "existing_id": found})
+    if errors:
+        raise Conflict(
+            " ".join(e["message"] for e in errors),
+            field=errors[0]["field"],
+            existing_id=errors[0]["existing_id"],
+            errors=errors,
+        )

@@ -4,7 +4,8 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.response import Response
 
@@ -38,6 +39,21 @@ def handler500(request):
     return _json_error(500, "server_error", "Internal error; it has been logged. Retry, or contact support.")
 
 
+@extend_schema(
+    summary="The API root",
+    tags=["api"],
+    responses={
+        200: inline_serializer(
+            "ApiRoot",
+            {
+                "version": serializers.CharField(),
+                "docs": serializers.URLField(),
+                "openapi": serializers.URLField(),
+                "resources": serializers.DictField(child=serializers.URLField()),
+            },
+        )
+    },
+)
 @api_view(["GET"])
 @permission_classes([])
 @authentication_classes([])

@@ -24,9 +24,33 @@ from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.response import Response
 
 from cashsheet.api import idempotency
+from cashsheet.api.routers import RESOURCE_OF
+from cashsheet.api.tombstones import tombstone_record
 
 # `write(render=...)` default: re-read the result through get_queryset() and render it as GET does.
 REREAD: Any = object()
+
+
+def _unchanged(instance, data: dict[str, Any]) -> bool:
+    """True when every field of a PATCH is a plain column of `instance` already holding that value.
+
+    Anything else (nested lines, a transition such as `status`, a write-only input) is left to the service.
+    """
+    if not data or "status" in data:
+        return False
+    for name, value in data.items():
+        try:
+            field = instance._meta.get_field(name)
+        except Exception:
+            return False
+        if not getattr(field, "concrete", False) or field.many_to_many:
+            return False
+        current = getattr(instance, field.attname)
+        if field.is_relation:
+            value = getattr(value, "pk", value)
+        if current != value:
+            return False
+    return True
 
 
 class ReadOnlyResourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -79,11 +103,22 @@ class ResourceViewSet(ReadOnlyResourceViewSet):
         data = self.validated(
             self.update_serializer_class or self.get_serializer_class(), instance, data=request.data, partial=True
         )
+        if _unchanged(instance, data):
+            # Nothing would change: no write, so updated_at (and a sync's position) stays where it was.
+            return self.write(lambda: instance)
         return self.write(lambda: self.update_service(instance, data))
 
     def destroy(self, request, *args, **kwargs):
         instance = self.get_object()
-        return self.write(lambda: self.destroy_service(instance), status=status.HTTP_204_NO_CONTENT, render=None)
+        pk, model = instance.pk, type(instance)  # delete() clears instance.pk
+
+        def service():
+            self.destroy_service(instance)
+            if not model._default_manager.filter(pk=pk).exists():
+                # Really erased (a revoke keeps the row): leave a tombstone for incremental syncs.
+                tombstone_record(resource=RESOURCE_OF.get(type(self), self.basename), object_id=pk)
+
+        return self.write(service, status=status.HTTP_204_NO_CONTENT, render=None)
 
     def validated(self, serializer_class, *args, **kwargs) -> dict[str, Any]:
         """The request body checked by `serializer_class` (400 naming the fields otherwise)."""

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from cashsheet.api.serializers import ResourceSerializer, StrictFieldsMixin
+from cashsheet.api.serializers import ResourceSerializer, SplitChoiceField, StrictFieldsMixin
 from ledger.models import (
     Account,
     Bill,
@@ -110,8 +110,9 @@ class JournalLineSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 class JournalEntrySerializer(ResourceSerializer):
     lines = JournalLineSerializer(many=True)
-    source = serializers.ChoiceField(
+    source = SplitChoiceField(
         choices=[EntrySource.MANUAL, EntrySource.ADJUSTMENT], default=EntrySource.MANUAL,
+        response_choices=EntrySource.values,
         help_text="manual or adjustment when posted through the API; documents post their own entries.",
     )  # fmt: skip
     reversed_by = serializers.SerializerMethodField()

@@ -18,6 +18,8 @@ def sales_order_confirm(*, order: SalesOrder, actor=None) -> SalesOrder:
     order = order_lock(order)
     require_status(order, SalesOrderStatus.CONFIRMED)
     lines = list(order.lines.select_related("item", "facility"))
+    # The shelf life the shipment will demand (sales.services.ship): promise only stock that keeps that long.
+    days = order.min_shelf_life_days if order.min_shelf_life_days is not None else order.customer.min_shelf_life_days
     allocations = atp_allocate(
         lines=[
             AllocationRequest(
@@ -26,6 +28,7 @@ def sales_order_confirm(*, order: SalesOrder, actor=None) -> SalesOrder:
                 item=line.item,
                 quantity_lb=line.quantity_lb,
                 delivery_date=line.delivery_date,
+                min_shelf_life_days=days or None,
             )
             for line in lines
         ],

@@ -61,9 +61,9 @@ def test_order_to_cash(api, demo):
     assert _events("sales_order.created") == events_before["sales_order.created"] + 1
     assert _events("sales_order.confirmed") == events_before["sales_order.confirmed"] + 1
     line = order["lines"][0]
-    # The demo's chilled 112A all reaches its use-by inside the ATP horizon, and stock that would expire
-    # unused has no opportunity cost in the LP: the marginal price may be 0 (it is a price, never negative).
-    assert line["source_facility"] == blythe.pk and Decimal(line["marginal_price_per_lb"]) >= 0
+    # The demo's chilled 112A all reaches its use-by inside the ATP horizon; stock that would expire unused
+    # still forgoes its salvage value when promised (docs/atp.md "Expiring stock"), so the price is positive.
+    assert line["source_facility"] == blythe.pk and Decimal(line["marginal_price_per_lb"]) > 0
 
     # 2. Ship with a catch weight a little under the order.
     shipped = api.patch(

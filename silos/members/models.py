@@ -85,3 +85,22 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.request_method} {self.request_path} → {self.response_status})"
+
+
+class DeletedObject(models.Model):
+    """A tombstone: a resource row that DELETE erased, so an incremental sync can drop its copy.
+
+    Written by the base viewsets' DELETE (cashsheet/api/viewsets.py) in the delete's own transaction,
+    whenever the row is really gone (a revoked token stays, with `revoked_at`, and leaves none).
+    `updated_at` equals `deleted_at`, so `/deleted-objects/?updated_since=` syncs like every list.
+    """
+
+    resource = models.CharField(max_length=64, help_text="The list's path segment, e.g. `webhook-endpoints`.")
+    object_id = models.BigIntegerField()
+    deleted_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["updated_at", "id"], name="members_deleted_sync_idx")]

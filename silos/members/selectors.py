@@ -96,3 +96,10 @@ def permissions_by_key(keys) -> tuple[list[Permission], list[str]]:
     wanted = set(keys)
     found = {permission_key(p): p for p in permission_list() if permission_key(p) in wanted}
     return list(found.values()), sorted(wanted - set(found))
+
+
+def deleted_object_list() -> QuerySet:
+    """Tombstones of erased rows (see DeletedObject), for incremental syncs."""
+    from silos.members.models import DeletedObject
+
+    return DeletedObject.objects.all()

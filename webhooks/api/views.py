@@ -2,8 +2,8 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
+from cashsheet.api.pagination import PageNumberPagination
 from cashsheet.api.viewsets import ReadOnlyResourceViewSet, ResourceViewSet
 from webhooks import selectors, services
 from webhooks.api.serializers import (
@@ -194,8 +194,15 @@ class EventTypeViewSet(viewsets.ViewSet):
 
     required_permissions = {"GET": ["webhooks.view_webhookendpoint"], "HEAD": ["webhooks.view_webhookendpoint"]}
     serializer_class = EventTypeSerializer
+    pagination_class = PageNumberPagination  # the list envelope every list answers with
 
-    @extend_schema(summary="List event types", tags=TAG, responses={200: EventTypeSerializer(many=True)})
+    @extend_schema(
+        summary="List event types",
+        tags=TAG,
+        responses={200: EventTypeSerializer(many=True)},
+        parameters=[OpenApiParameter("search", description="Part of the event type's name or description.")],
+        description="Each type with an example body built by the same payload function its events use.",
+    )
     def list(self, request, *args, **kwargs):
         search = (request.query_params.get("search") or "").lower()
         rows = [
@@ -203,4 +210,6 @@ class EventTypeViewSet(viewsets.ViewSet):
             for name, kind in EVENT_TYPES.items()
             if search in name or search in kind.description.lower()
         ]
-        return Response({"count": len(rows), "next": None, "previous": None, "results": rows})
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(page)

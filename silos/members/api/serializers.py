@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from cashsheet.api.serializers import StrictFieldsMixin
-from silos.members.models import ApiToken
+from silos.members.models import ApiToken, DeletedObject
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
@@ -50,4 +50,11 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
 
     class Meta(ApiTokenSerializer.Meta):
         fields = [*ApiTokenSerializer.Meta.fields, "token"]
+        read_only_fields = fields
+
+
+class DeletedObjectSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeletedObject
+        fields = ["id", "resource", "object_id", "deleted_at", "created_at", "updated_at"]
         read_only_fields = fields

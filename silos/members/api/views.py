@@ -2,9 +2,15 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 
 from cashsheet.api.permissions import IsAuthenticated
-from cashsheet.api.viewsets import ResourceViewSet
+from cashsheet.api.viewsets import ReadOnlyResourceViewSet, ResourceViewSet
 from silos.members import selectors, services
-from silos.members.api.serializers import ApiTokenCreatedSerializer, ApiTokenCreateSerializer, ApiTokenSerializer
+from silos.members.api.serializers import (
+    ApiTokenCreatedSerializer,
+    ApiTokenCreateSerializer,
+    ApiTokenSerializer,
+    DeletedObjectSerializer,
+)
+from silos.members.filters import DeletedObjectFilterSet
 
 
 @extend_schema_view(
@@ -55,3 +61,24 @@ class ApiTokenViewSet(ResourceViewSet):
     def revoke(self, request, *args, **kwargs):
         token = self.get_object()
         return self.write(lambda: services.token_revoke(token=token))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List deleted objects (tombstones)",
+        tags=["sync"],
+        description="Every row a DELETE erased (accounts, webhook endpoints, ...): `resource` is the list it was "
+        "in and `object_id` its id. Sync with `?updated_since=` (or `?cursor=`) like any list and drop those rows "
+        "from your copy. A revoked token is not deleted: it stays in /tokens/ with `revoked_at`.",
+    ),
+    retrieve=extend_schema(summary="Read a tombstone", tags=["sync"]),
+)
+class DeletedObjectViewSet(ReadOnlyResourceViewSet):
+    serializer_class = DeletedObjectSerializer
+    filterset_class = DeletedObjectFilterSet
+    permission_classes = [IsAuthenticated]  # ids and list names only: every integration may read them
+    search_fields = ["resource"]
+    ordering_fields = ["created_at", "updated_at", "id", "deleted_at"]
+
+    def get_queryset(self):
+        return selectors.deleted_object_list()

@@ -22,7 +22,7 @@ def groups_create(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0004_bigint_identities"),
+        ("members", "0005_deleted_objects"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         # The domain apps' models as of this release, so their permissions exist to be granted (data only:
