@@ -13,13 +13,6 @@ def token_list(*, user) -> QuerySet[ApiToken]:
     return tokens.filter(user=user)
 
 
-def deleted_object_list() -> QuerySet:
-    """Tombstones of erased rows (see DeletedObject), for incremental syncs."""
-    from silos.members.models import DeletedObject
-
-    return DeletedObject.objects.all()
-
-
 def token_sees_all(*, user) -> bool:
     """A silo admin (or a holder of members.manage_all_apitokens) sees and may revoke every token."""
     return user.is_superuser or user.has_perm("members.manage_all_apitokens")
@@ -103,3 +96,10 @@ def permissions_by_key(keys) -> tuple[list[Permission], list[str]]:
     wanted = set(keys)
     found = {permission_key(p): p for p in permission_list() if permission_key(p) in wanted}
     return list(found.values()), sorted(wanted - set(found))
+
+
+def deleted_object_list() -> QuerySet:
+    """Tombstones of erased rows (see DeletedObject), for incremental syncs."""
+    from silos.members.models import DeletedObject
+
+    return DeletedObject.objects.all()
