@@ -60,6 +60,13 @@ def _late_writer(silo, prefix: str, seconds: float, errors: list) -> None:
         connection.close()
 
 
+@pytest.mark.xfail(
+    strict=False,
+    reason=(
+        "known defect (issue 17, open): the reader follows `next` links built for the silo host, which "
+        "the test client cannot resolve after a retry"
+    ),
+)
 def test_keyset_sync_under_concurrent_writes_misses_and_duplicates_nothing(
     http_server, live_silo, live_admin_token, committed
 ):

@@ -295,4 +295,19 @@ def postprocess(result, generator, request, public):
         for operation in operations.values():
             if isinstance(operation, dict) and operation.get("security") == top:
                 del operation["security"]
+    _blank_or_format_as_any_of(result.get("components", {}).get("schemas", {}))
     return result
+
+
+def _blank_or_format_as_any_of(node) -> None:
+    """A blank-allowed formatted string (e.g. an optional email) is rendered as oneOf [maxLength 0, format]; ''
+    matches both branches, so a strict validator refuses every blank value. anyOf says what is meant."""
+    if isinstance(node, dict):
+        one_of = node.get("oneOf")
+        if isinstance(one_of, list) and any(isinstance(b, dict) and b.get("maxLength") == 0 for b in one_of):
+            node["anyOf"] = node.pop("oneOf")
+        for value in node.values():
+            _blank_or_format_as_any_of(value)
+    elif isinstance(node, list):
+        for value in node:
+            _blank_or_format_as_any_of(value)

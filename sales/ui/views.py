@@ -4,6 +4,7 @@ status or invoice) and calls the service PATCH/POST /api/v2/sales-orders/ calls.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.contrib import messages
@@ -91,7 +92,7 @@ def _form_context(request, form, formset, shortage=None) -> dict:
 def _formset_error(formset, exc: DomainError) -> bool:
     """A service error naming `lines.N.field`: beside that field of line N."""
     parts = (exc.field or "").split(".")
-    if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit():
+    if len(parts) == 3 and parts[0] == "lines" and re.fullmatch(r"[0-9]+", parts[1]):
         filled = [f for f in formset.forms if f.cleaned_data.get("item")]
         index = int(parts[1])
         if index < len(filled):
