@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export CASHSHEET_WEBHOOK_ALLOW_PRIVATE ?= 1
 
-.PHONY: install chromium demo test screenshots lint format migrate serve stop bench bench-cluster bench-silos fuzz clean
+.PHONY: install chromium client-tools demo test screenshots lint format migrate serve stop bench bench-cluster bench-silos fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,26 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
+## client-tools: what tests/test_generated_clients.py drives — openapi-python-client in a venv of its own
+## (clients/.venv: its pins are not ours) and openapi-typescript + tsc from clients/package-lock.json (npm ci),
+## the latter only where node is installed (the TypeScript test skips, saying so, where it is not).
+CLIENT_VENV  := clients/.venv
+CLIENT_STAMP := $(CLIENT_VENV)/.installed
+NODE_STAMP   := clients/node_modules/.installed
+
+$(CLIENT_STAMP): clients/python/requirements.txt
+	$(PYTHON) -m venv $(CLIENT_VENV)
+	$(CLIENT_VENV)/bin/python -m pip install --quiet -r clients/python/requirements.txt
+	touch $(CLIENT_STAMP)
+
+$(NODE_STAMP): clients/package.json clients/package-lock.json
+	cd clients && npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+client-tools: $(CLIENT_STAMP)
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(NODE_STAMP); \
+	  else echo "node/npm not installed: the TypeScript client test will be skipped"; fi
+
 migrate: install
 	$(PY) manage.py migrate_all --verbosity 0
 
@@ -32,7 +52,7 @@ demo: migrate
 	DEBUG=1 $(PY) -m cashsheet.demo --host $(HOST) --port $(PORT)
 
 ## test: install, lint (ruff, the import contracts in pyproject.toml) and run the whole suite (browser journeys too)
-test: install chromium
+test: install chromium client-tools
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import logging
+import os
 import tempfile
 import time
 from pathlib import Path
 
+from celery.signals import worker_process_init
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -144,3 +146,17 @@ def lp_run_execute(run_id: int) -> None:
     with transaction.atomic():
         run.save()
         event_emit(event_type="lp_solve.complete", obj=lp_run_payload(run))
+
+
+@worker_process_init.connect
+def _prepare_models(**_kwargs) -> None:
+    """A Celery worker process prepares ATP models at start only when told to: no task uses the warm engine
+    today (atp.engine.warmup), and a model per silo in every Celery process would only cost memory."""
+    if os.environ.get("CASHSHEET_ATP_PREPARE_IN_CELERY") != "1":
+        return
+    from atp.engine.warmup import prepare_at_start
+
+    try:
+        prepare_at_start()
+    except Exception:  # noqa: BLE001 - a worker that could not prepare still runs its tasks
+        logger.exception("ATP preparation at worker start failed")

@@ -211,6 +211,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CASHSHEET_LOGIN_MAX_FAILURES = int(os.environ.get("CASHSHEET_LOGIN_MAX_FAILURES", "10"))
 CASHSHEET_LOGIN_LOCK_SECONDS = int(os.environ.get("CASHSHEET_LOGIN_LOCK_SECONDS", str(15 * 60)))
 CASHSHEET_LOGIN_KEY_PREFIX = os.environ.get("CASHSHEET_LOGIN_KEY_PREFIX", "cs:login")
+# Sudo mode (cashsheet/ui/sudo.py): creating an API token in the UI needs the password typed this recently.
+CASHSHEET_SUDO_SECONDS = int(os.environ.get("CASHSHEET_SUDO_SECONDS", "300"))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

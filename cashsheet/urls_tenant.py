@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("sales.ui.urls")),
     path("", include("atp.ui.urls")),
     path("", include("ledger.ui.urls")),
+    path("", include("operations.ui.urls")),
     path("", include("cashsheet.ui.urls_reports")),
 ]
 

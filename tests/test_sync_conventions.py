@@ -108,20 +108,58 @@ def test_a_409_names_each_conflicting_field_with_the_record_that_holds_it(api):
     assert body["existing_id"] == by_ref["id"], "the integration key's holder first"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "known defect (issue 17, open): the in-flight horizon from pg_stat_activity does not yet "
-        "withhold a row whose writer is still open when the suite shares the database with other "
-        "sessions"
-    ),
-)
 def test_a_sync_cursor_withholds_rows_whose_transaction_is_still_open(api):
-    # The test's own transaction wrote this row and is still open: a sync must not hand it out yet (a
-    # cursor past it would skip what commits before it later); it comes once the transaction has ended.
+    # The test's own transaction wrote this row (in a savepoint) and is still open: a sync must not hand it
+    # out yet (a cursor past it would skip what commits before it later). Its xid is newer than the snapshot's
+    # xmax whenever another session of the cluster committed meanwhile: the horizon and the row's position
+    # must both be read as 64-bit ids that may lie past xmax, or the row looks 2^32 transactions old.
     created = api.post(URL, {"code": "OPEN1", "name": "x"}, format="json").json()
     body = api.get(URL, {"updated_since": created["updated_at"], "cursor": ""}).json()
     assert created["id"] not in [row["id"] for row in body["results"]]
     assert body["cursor"] and body["next"] is None
     again = api.get(URL, {"updated_since": created["updated_at"], "cursor": body["cursor"]})
     assert again.status_code == 200 and again.json()["cursor"] == body["cursor"]
+
+
+def test_a_row_committed_late_comes_after_the_cursor_never_behind_it(committed, live_admin_token):
+    """A writer holds its transaction open while a newer one commits: the sync withholds both, then gives both."""
+    import threading
+
+    from django.db import connection, transaction
+    from rest_framework.test import APIClient
+
+    from cashsheet.testing import unique
+    from parties.services import customer_create
+
+    client = APIClient(HTTP_HOST=committed.host, HTTP_AUTHORIZATION=f"Bearer {live_admin_token}")
+    prefix = unique("LATE")
+    before = customer_create(code=f"{prefix}-0", name="before")
+    since = before.updated_at.isoformat()
+    wrote, release, failures = threading.Event(), threading.Event(), []
+
+    def slow_writer():
+        try:
+            connection.set_tenant(committed)
+            with transaction.atomic():
+                customer_create(code=f"{prefix}-slow", name="slow")
+                wrote.set()
+                assert release.wait(30)
+        except Exception as exc:  # reported below
+            failures.append(exc)
+            wrote.set()
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=slow_writer)
+    writer.start()
+    try:
+        assert wrote.wait(30) and not failures, failures
+        after = customer_create(code=f"{prefix}-after", name="after")  # a newer transaction, committed first
+        first = client.get(URL, {"updated_since": since, "cursor": "", "search": prefix}).json()
+        assert [r["code"] for r in first["results"]] == [f"{prefix}-0"], "nothing newer than the open writer"
+    finally:
+        release.set()
+        writer.join()
+    assert not failures, failures
+    rest = client.get(URL, {"updated_since": since, "cursor": first["cursor"], "search": prefix}).json()
+    assert [r["code"] for r in rest["results"]] == [f"{prefix}-slow", after.code], "commit (xid) order"

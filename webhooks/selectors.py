@@ -21,3 +21,9 @@ def event_list() -> QuerySet[Event]:
 
 def attempt_list(*, endpoint: WebhookEndpoint) -> QuerySet[DeliveryAttempt]:
     return DeliveryAttempt.objects.filter(endpoint=endpoint).select_related("event")
+
+
+def attempt_failures(*, limit: int = 5) -> list[DeliveryAttempt]:
+    """The last failed delivery attempts of the silo, newest first, with their endpoint and event (one query)."""
+    rows = DeliveryAttempt.objects.filter(succeeded=False).select_related("endpoint", "event")
+    return list(rows.order_by("-created_at", "-pk")[:limit])

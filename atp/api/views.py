@@ -114,6 +114,7 @@ class AtpCheckView(APIView):
         serializer = AtpCheckRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        builds = cache.STATS["request_builds"]
         result = services.atp_check(
             facility=data["facility"],
             item=data["item"],
@@ -122,6 +123,10 @@ class AtpCheckView(APIView):
             min_shelf_life_days=data.get("min_shelf_life_days"),
         )
         response = Response(atp_check_payload(result), status=status.HTTP_200_OK)
+        # Models this answer had to build (0 once the worker is warm) and this worker's total: a timing-free
+        # signal for tests and benchmarks that no cold build happened in a request.
+        response["X-ATP-Model-Builds"] = str(cache.STATS["request_builds"] - builds)
+        response["X-ATP-Worker-Request-Builds"] = str(cache.STATS["request_builds"])
         user = request.user
 
         def record() -> None:

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from atp import selectors
+from atp.engine import basis
 from atp.engine.components import Component, components
 from atp.engine.model import AtpModel
 from atp.selectors import Network
@@ -47,6 +48,12 @@ class _SiloModels:
 
 
 _SILOS: dict[str, _SiloModels] = {}
+
+# What this process has done, for tests and benchmarks (atp.engine.warmup exposes it): `request_builds` counts
+# models built while serving a check or a confirmation (a cold build in a request), `prepared_builds` those built
+# ahead of requests (at worker start or in idle time), `basis_restored` first solves started from a stored basis.
+STATS = {"request_builds": 0, "prepared_builds": 0, "basis_restored": 0}
+_PREPARING = threading.local()
 
 
 @contextmanager
@@ -133,8 +140,10 @@ class Session:
             return model
         model = state.models.get(comp.key)
         if model is None or model.T != self.days:
-            model = AtpModel(state.network, comp, self.days)
+            key = basis.key_for(self.schema, self.structure_mark, self.days, comp.key)
+            model = AtpModel(state.network, comp, self.days, basis_key=key)
             state.models[comp.key] = model
+            STATS["prepared_builds" if getattr(_PREPARING, "on", False) else "request_builds"] += 1
         stale = time.monotonic() - model.position_loaded > POSITION_MAX_AGE_S
         mark = (*self.position_mark, self.today, tuple(sorted(self.offsets.items())))
         if fresh or stale or model.position_mark != mark:
@@ -143,7 +152,10 @@ class Session:
             model.position_apply(position, mark, self.offsets)
         # Preparing the plan without a request is not the request's solve: it gets a generous limit (a cold
         # model's first solve is the slow one), so the request's own solves start warm from its basis.
+        restored = model.basis_restored
         model.baseline_ensure(PREPARE_TIME_LIMIT_S, table=table)
+        if model.basis_restored and not restored:
+            STATS["basis_restored"] += 1
         self._seen[comp.key] = model
         return model
 
@@ -174,9 +186,13 @@ def prepare_next(*, budget: int = 1) -> int:
     moved, finds its model and price table ready. Returns how many were prepared. Never waits for the engine:
     if it is busy, there is nothing to do now.
     """
+    from atp.engine.warmup import silo_touch
+
+    silo_touch(connection.schema_name)  # a worker that starts prepares the silos that use the ATP
     structure_mark, position_mark = selectors.watermarks()
     if not _LOCK.acquire(blocking=False):
         return 0
+    _PREPARING.on = True
     try:
         session = Session(structure_mark, position_mark)
         done = 0
@@ -190,6 +206,7 @@ def prepare_next(*, budget: int = 1) -> int:
                 break
         return done
     finally:
+        _PREPARING.on = False
         _LOCK.release()
 
 

@@ -5,22 +5,26 @@ value) walks a list by keyset instead, so rows inserted or updated meanwhile nev
 
 - Default order `created_at, id` (`?ordering=-created_at` for newest first, `id` / `-id` also keyed).
 - Sync order, with `?updated_since=` or `?ordering=updated_at`: rows in **commit order** (the writing
-  transaction's id, then the row id), and only rows whose transaction is older than every transaction of
-  this database still writing (read from `pg_stat_activity` before the page's query: the horizon). A row
-  committed late is therefore never behind a cursor already handed out: it waits until its transaction and
-  every older one have ended, then comes after the cursor. A row updated after it was handed out comes
-  again, later, at its new position. The envelope's `cursor` resumes the sync later (store it; `next` is
-  null once caught up). A long transaction in the database delays the feed until it ends; it never makes
-  it skip. The API's database role must see every writer's `backend_xid` (one role for the app, its
-  workers and migrations, or `pg_read_all_stats`); two-phase (prepared) transactions are not used.
+  transaction's id, then the row id), and only rows written by a transaction older than every transaction
+  of this database that may still be writing (the horizon, read from the snapshot of a statement before the
+  page's query: `_HORIZON_SQL`). A row committed late is therefore never behind a cursor already handed
+  out: it waits until its transaction and every older one have ended, then comes after the cursor. A row
+  updated after it was handed out comes again, later, at its new position. The envelope's `cursor` resumes
+  the sync later (store it; `next` is null once caught up). A long transaction in the database delays the
+  feed until it ends; it never makes it skip. Transactions of other databases of the cluster do not hold
+  it (pg_stat_activity names their database); other silos' transactions of this database do. Two-phase
+  (prepared) transactions are not used; were one left open, it would hold the feed back, not skip rows.
 
 A row's commit position is its `xmin` (32-bit transaction id) widened to 64 bits against the snapshot's
-`xmax`, so cursors keep their order across transaction-id wraparound; PostgreSQL freezes old rows long
-before their age nears 2^31 transactions, and frozen rows keep the ids they were written with.
+`xmax`, so cursors keep their order across transaction-id wraparound. The widening window reaches 2^20 ids
+past `xmax`, because a transaction's own rows (the reader's, or a savepoint's) can be newer than its
+snapshot's `xmax`; read as if before it, they looked 2^32 transactions old and went out ahead of the horizon
+(the defect the in-transaction test caught). Frozen rows keep the ids they were written with; one more than
+2^32 - 2^20 transactions old is placed an epoch late, so it comes again once, never goes missing.
 
 With `?updated_since=`, every envelope (page mode too) also carries `next_updated_since`: a time safe to
-send as the next `updated_since` (the database's clock, or the start of the oldest transaction still
-writing, whichever is earlier), so a page-number sync re-reads rows still being committed rather than
+send as the next `updated_since` (the database's clock, or the start of the oldest transaction of this
+database still open, whichever is earlier), so a page-number sync re-reads rows still being committed rather than
 missing them. `updated_since` is inclusive, to the microsecond, and needs a time zone (`Z` or `±hh:mm`).
 """
 
@@ -42,25 +46,37 @@ from cashsheet.api.filters import parse_whole_number
 
 CURSOR_PARAM = "cursor"
 SYNC_MODE, CREATED_MODE, ID_MODE = "sync", "created", "id"
-# A row's commit position: its xmin widened to 64 bits against the snapshot's xmax (see the docstring).
+# A row's commit position: its xmin (32 bits) widened to the 64-bit transaction id it stands for, taken as
+# the one in [xmax + 2^20 - 2^32, xmax + 2^20) of the list's own snapshot. Rows of other transactions that
+# the snapshot sees are older than its xmax; the reader's own rows (and its subtransactions' rows) may be a
+# little newer than xmax, hence the window reaches 2^20 ids ahead instead of stopping at xmax.
 _POSITION_SQL = (
-    "(pg_snapshot_xmax(pg_current_snapshot())::text::bigint - "
-    "mod(mod(pg_snapshot_xmax(pg_current_snapshot())::text::bigint - {table}.xmin::text::bigint, 4294967296) "
-    "+ 4294967296, 4294967296))"
+    "((pg_snapshot_xmax(pg_current_snapshot())::text::bigint + 1048575) - "
+    "mod(mod((pg_snapshot_xmax(pg_current_snapshot())::text::bigint + 1048575) - {table}.xmin::text::bigint, "
+    "4294967296) + 4294967296, 4294967296))"
 )
-# Read before the list's own query (whose snapshot is later): the oldest transaction of this database that
-# is still writing, widened like a row's xmin; else the next id to be assigned. Any row written by an older
-# transaction is committed (or rolled back) before the list's snapshot, so it is visible to it.
+# Read in a statement before the list's own query (whose snapshot is later or the same): the oldest
+# transaction that may still write rows of this database, as a 64-bit id. It is the least of the snapshot's
+# xmax (every transaction from there on is unfinished), each xid the snapshot lists as running (pg_snapshot_xip
+# gives them full width) except those pg_stat_activity shows to belong to another database of the cluster,
+# and the reader's own transaction. Any row whose position is below it was written by a transaction that
+# had ended before that snapshot, so the list's snapshot sees it (or it rolled back): a cursor past it can
+# never skip a row committed late. A subtransaction's xid is newer than its top-level xid, which is running
+# and counted. pg_stat_activity is only used to leave other databases out: an xid it does not show (another
+# role's session without pg_read_all_stats, a prepared transaction) holds the horizon back, never forward.
 _HORIZON_SQL = (
-    "WITH s AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax) "
-    "SELECT least(s.xmax, min(s.xmax - mod(mod(s.xmax - a.backend_xid::text::bigint, 4294967296) + 4294967296, "
-    "4294967296))) FROM s LEFT JOIN pg_stat_activity a "
-    "ON a.backend_xid IS NOT NULL AND a.datname = current_database() GROUP BY s.xmax"
+    "WITH s AS (SELECT pg_current_snapshot() AS snap), "
+    "elsewhere AS (SELECT backend_xid::text::bigint AS xid FROM pg_stat_activity "
+    "WHERE backend_xid IS NOT NULL AND datname <> current_database()) "
+    "SELECT least(pg_snapshot_xmax(s.snap)::text::bigint, pg_current_xact_id_if_assigned()::text::bigint, "
+    "(SELECT min(x::text::bigint) FROM pg_snapshot_xip(s.snap) AS x "
+    "WHERE mod(x::text::bigint, 4294967296) NOT IN (SELECT xid FROM elsewhere))) FROM s"
 )
-# The oldest transaction still writing (it has an xid) started at or after this: its rows' updated_at too.
+# The oldest open transaction of this database started at or after this, so did its rows' updated_at: a
+# transaction that has not written yet (no xid) is counted too, since it may still write.
 _SAFE_SINCE_SQL = (
     "SELECT least(now(), coalesce((SELECT min(xact_start) FROM pg_stat_activity "
-    "WHERE backend_xid IS NOT NULL AND datname = current_database()), now()))"
+    "WHERE xact_start IS NOT NULL AND datname = current_database()), now()))"
 )
 
 

@@ -18,6 +18,7 @@ from cashsheet.ui import throttle
 from cashsheet.ui.dashboard import panels_for
 from cashsheet.ui.nav import nav_for
 from cashsheet.ui.shortcuts import ui_view
+from cashsheet.ui.sudo import sudo_mark
 
 
 class SignInView(auth_views.LoginView):
@@ -51,6 +52,7 @@ class SignInView(auth_views.LoginView):
         throttle.success_record(self.request, form.get_user().get_username())
         response = super().form_valid(form)
         self.request.session.set_expiry(timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE))
+        sudo_mark(self.request)  # the password was just typed
         return response
 
 

@@ -9,7 +9,9 @@ def _crud(section: str, label: str, key: str, perm: str, order: int) -> NavItem:
 
 nav_register(
     NavItem("Stock", "On hand", "ui-stock", "inventory.view_stockbalance", order=10),
+    NavItem("Stock", "On hand by lot", "ui-stock-lots", "inventory.view_stockbalance", order=15),
     _crud("Stock", "Movements", "stock-movements", "inventory.view_stockmovement", 20),
+    _crud("Stock", "Lots", "lots", "inventory.view_lot", 22),
     NavItem("Stock", "Post receipt or adjustment", "ui-stock-post", "inventory.add_stockmovement", order=25),
     _crud("Stock", "Items", "items", "inventory.view_item", 30),
     _crud("Stock", "Facilities", "facilities", "inventory.view_facility", 40),

@@ -170,6 +170,9 @@ cutting_patterns = Resource(
     detail_extra="inventory/_pattern_outputs.html",
     detail_context=_pattern_context,
     label=lambda p: p.code,
+    # Create and edit are inventory/ui/patterns.py (a pattern is saved with its outputs); deactivate is here.
+    add_url_name="ui-cutting-patterns-new",
+    update=lambda obj, data: services.cutting_pattern_update(pattern=obj, **data),
 )
 
 stock_movements = Resource(

@@ -29,9 +29,10 @@ def test_post_an_invoice_then_a_receipt_pays_it(silo, make_user, customer):
     listing = text(client.get("/invoices/", {"open": "true", "search": invoice.number}))
     assert "1 invoice" in listing
     prefill = client.get("/receipts/new/", {"customer": customer.pk, "invoice": invoice.pk, "amount": "1200.00"})
-    assert 'value="1200.00"' in prefill.content.decode()
-    data = {"customer": customer.pk, "invoice": invoice.pk, "date": str(timezone.localdate()), "amount": "1200.00",
-            "method": "ach", "reference": "wire 1"}  # fmt: skip
+    html = prefill.content.decode()
+    assert f'name="apply_{invoice.pk}"' in html and html.count('value="1200.00"') == 2  # the amount, applied
+    data = {"customer": customer.pk, f"apply_{invoice.pk}": "1200.00", "date": str(timezone.localdate()),
+            "amount": "1200.00", "method": "ach", "reference": "wire 1"}  # fmt: skip
     response = client.post("/receipts/new/", data)
     receipt = Receipt.objects.get(customer=customer)
     assert response.status_code == 302 and response["Location"] == f"/receipts/{receipt.pk}/"

@@ -7,11 +7,11 @@ def _crud(label: str, key: str, perm: str, order: int, *more: str) -> NavItem:
 
 
 nav_register(
-    _crud("Invoices", "invoices", "ledger.view_invoice", 10),
+    _crud("Invoices", "invoices", "ledger.view_invoice", 10, "ui-invoices-new", "ui-invoices-edit"),
     _crud("Receipts", "receipts", "ledger.view_receipt", 20, "ui-receipts-new"),
-    _crud("Bills", "bills", "ledger.view_bill", 30),
+    _crud("Bills", "bills", "ledger.view_bill", 30, "ui-bills-new", "ui-bills-edit"),
     _crud("Payments", "payments", "ledger.view_payment", 40, "ui-payments-new"),
-    _crud("Journal entries", "journal-entries", "ledger.view_journalentry", 70),
+    _crud("Journal entries", "journal-entries", "ledger.view_journalentry", 70, "ui-journal-entries-new"),
     _crud("Periods", "periods", "ledger.view_period", 80, "ui-periods-new"),
 )
 

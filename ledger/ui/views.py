@@ -11,11 +11,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 
 from cashsheet.api.exceptions import DomainError
-from cashsheet.ui.crud import Column, Resource, service_run
-from cashsheet.ui.shortcuts import render_page, ui_view
+from cashsheet.ui.crud import Column, Resource
+from cashsheet.ui.shortcuts import ui_view
 from ledger import filters, selectors, services
 from ledger.models import Bill, DocumentStatus, Invoice, JournalEntry, Payment, Period, Receipt
-from ledger.ui.forms import PaymentForm, PeriodForm, ReceiptForm, ReverseForm
+from ledger.ui.forms import PeriodForm, ReverseForm
 
 OPEN = (DocumentStatus.POSTED, DocumentStatus.PARTIALLY_PAID)
 
@@ -68,6 +68,7 @@ invoices = Resource(
     detail_context=_doc_context("invoices"),
     label=lambda d: d.number,
     deactivate=False,
+    add_url_name="ui-invoices-new",
 )
 
 bills = Resource(
@@ -97,6 +98,7 @@ bills = Resource(
     detail_context=_doc_context("bills"),
     label=lambda d: d.number,
     deactivate=False,
+    add_url_name="ui-bills-new",
 )
 
 
@@ -208,6 +210,7 @@ journal_entries = Resource(
     detail_context=_entry_context,
     label=lambda e: str(e.number),
     deactivate=False,
+    add_url_name="ui-journal-entries-new",
 )
 
 periods = Resource(
@@ -265,30 +268,6 @@ def document_action(request, pk: int, action: str, kind: str):
     except DomainError as exc:
         messages.error(request, exc.detail)
     return redirect(f"ui-{kind}-detail", pk)
-
-
-def _cash_new(request, form_class, create, kind: str, party: str):
-    # A document's "Record a receipt" link fills the form in (party, document, its balance).
-    initial = {k: v for k, v in request.GET.items() if k in form_class.base_fields}
-    form = form_class(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("invoice", "bill")}
-        made = service_run(form, lambda: create(applications=form.applications(), actor=request.user, **data))
-        if made is not None:
-            messages.success(request, f"{kind.capitalize()} {made.number} recorded: ${made.amount:,}, "
-                             f"${made.applied_amount:,} applied.")  # fmt: skip
-            return redirect(f"ui-{kind}s-detail", made.pk)
-    return render_page(request, "ledger/cash_form.html", {"form": form, "kind": kind, "list_url": f"ui-{kind}s"})
-
-
-@ui_view("ledger.view_receipt", "ledger.add_receipt")
-def receipt_new(request):
-    return _cash_new(request, ReceiptForm, services.receipt_create, "receipt", "customer")
-
-
-@ui_view("ledger.view_payment", "ledger.add_payment")
-def payment_new(request):
-    return _cash_new(request, PaymentForm, services.payment_create, "payment", "vendor")
 
 
 @ui_view("ledger.view_journalentry", "ledger.add_journalentry", methods=("POST",))

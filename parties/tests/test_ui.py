@@ -95,3 +95,35 @@ def test_a_reader_sees_no_write_button_and_gets_403_on_the_post(silo, make_user,
 
 def test_a_user_without_view_gets_403(silo, make_user):
     assert ui_client(silo, make_user()).get("/vendors/").status_code == 403
+
+
+def test_customer_addresses_are_edited_part_by_part(silo, make_user):
+    customer = services.customer_create(code=unique("ADR"), name="Addressed", billing_address={"city": "Blythe"})
+    client = ui_client(silo, make_user(*ALL))
+    form = client.get(f"/customers/{customer.pk}/edit/").content.decode()
+    assert "Billing address: City" in form and 'value="Blythe"' in form and "Shipping address: Line 1" in form
+    base = {"code": customer.code, "name": "Addressed", "payment_terms_days": "30", "credit_limit": "0",
+            "billing_address__city": "Blythe", "shipping_address__line1": "1 Dock Rd",
+            "shipping_address__country": "usa"}  # fmt: skip
+    bad = client.post(f"/customers/{customer.pk}/edit/", base).content.decode()
+    assert 'id="id_shipping_address__country_error"' in bad and 'value="1 Dock Rd"' in bad
+    saved = client.post(f"/customers/{customer.pk}/edit/", {**base, "shipping_address__country": "US"})
+    assert saved.status_code == 302
+    customer.refresh_from_db()
+    assert customer.shipping_address == {"line1": "1 Dock Rd", "country": "US"}
+    assert customer.billing_address == {"city": "Blythe"}
+    assert "1 Dock Rd, US" in text(client.get(f"/customers/{customer.pk}/"))
+    made = client.post("/customers/new/", {"code": unique("ADN"), "name": "New", "payment_terms_days": "30",
+                                           "credit_limit": "0", "billing_address__postal_code": "92225"})  # fmt: skip
+    assert made.status_code == 302
+    assert Customer.objects.get(name="New", billing_address__postal_code="92225").shipping_address == {}
+
+
+def test_vendor_address_edit(silo, make_user):
+    from parties.models import Vendor
+
+    vendor = services.vendor_create(code=unique("VAD"), name="Packer")
+    client = ui_client(silo, make_user("parties.view_vendor", "parties.change_vendor"))
+    body = {"code": vendor.code, "name": "Packer", "payment_terms_days": "30", "address__city": "Omaha"}
+    assert client.post(f"/vendors/{vendor.pk}/edit/", body).status_code == 302
+    assert Vendor.objects.get(pk=vendor.pk).address == {"city": "Omaha"}

@@ -192,7 +192,8 @@ def user_create(
 @transaction.atomic
 def user_update(*, user, actor, **changes):
     """Change a user's email, names, groups, active flag or admin flag. Users are deactivated, never deleted:
-    an inactive user cannot sign in and their tokens answer 401."""
+    an inactive user cannot sign in, and deactivating revokes every token of theirs (and the tokens those
+    issued), so reactivating the user later does not bring an old credential back to life."""
     allowed = {"email", "first_name", "last_name", "groups", "is_active", "is_superuser"}
     unknown = set(changes) - allowed
     if unknown:
@@ -209,9 +210,14 @@ def user_update(*, user, actor, **changes):
         if changes.get("is_superuser") is False and locked.is_superuser:
             raise InvalidInput("You cannot remove your own admin rights.", field="is_superuser")
     groups = changes.pop("groups", None)
+    deactivating = changes.get("is_active") is False and locked.is_active
     for name, value in changes.items():
         setattr(locked, name, value)
     locked.save()
+    if deactivating:
+        # A token issued through a token belongs to the same user, so this covers the lineage too.
+        now = timezone.now()
+        ApiToken.objects.filter(user=locked, revoked_at__isnull=True).update(revoked_at=now, updated_at=now)
     if groups is not None:
         groups = list(groups)
         current = set(locked.groups.values_list("pk", flat=True))

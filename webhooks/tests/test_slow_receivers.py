@@ -117,7 +117,10 @@ def test_tls_handshake_that_never_finishes_is_cut_at_the_deadline():
 def test_slow_receivers_in_one_silo_do_not_delay_another_silos_delivery(
     committed, allow_private, drip, receiver, make_worker
 ):
-    # One worker process; small caps so that the test shows them: 2 per endpoint, 6 per silo.
+    # One worker process; small caps so that the test shows them: 2 per endpoint, 6 per silo. Three
+    # dripping endpoints with three events each (9 sends) can fill the 6 silo slots only by holding
+    # exactly 2 sends on every endpoint, whatever order the worker picks them in: a broken endpoint cap
+    # shows as 3 on one path, a broken silo cap as more than 6 in all.
     worker = make_worker(
         concurrency=1,
         CASHSHEET_WEBHOOK_TIMEOUT_S="5",
@@ -125,16 +128,16 @@ def test_slow_receivers_in_one_silo_do_not_delay_another_silos_delivery(
         CASHSHEET_WEBHOOK_ENDPOINT_CONCURRENCY="2",
         CASHSHEET_WEBHOOK_SILO_CONCURRENCY="6",
     )
-    slow = [endpoint_create(url=f"{drip.url}/hook/{i}", events=["invoice.posted"]) for i in range(8)]
+    slow = [endpoint_create(url=f"{drip.url}/hook/{i}", events=["invoice.posted"]) for i in range(3)]
     with schema_context("beta"):
         fast = endpoint_create(url=receiver.url, events=["invoice.posted"])
         receiver.secrets = [fast.secret]
     try:
         with transaction.atomic():
-            for i in range(2):  # 16 deliveries to dripping receivers
+            for i in range(3):  # 9 deliveries to dripping receivers
                 event_emit(event_type="invoice.posted", obj={"id": i})
         time.sleep(1.5)  # the worker is busy with them: every slot the caps allow is dripping
-        assert drip.max_total == 6 and max(drip.max_per_path.values()) == 2
+        assert drip.max_total == 6 and sorted(drip.max_per_path.values()) == [2, 2, 2]
         with schema_context("beta"), transaction.atomic():
             event_emit(event_type="invoice.posted", obj={"id": "other-silo"})
         committed_at = time.monotonic()

@@ -58,3 +58,23 @@ def test_create_shows_the_secret_once_then_rotate(silo, make_user):
     assert endpoint.events == ["*"] and endpoint.active is False  # unchecked: disabled
     stopped = browser.post(f"/settings/webhooks/{endpoint.pk}/test/", follow=True)
     assert "disabled" in stopped.content.decode()
+
+
+def test_the_dashboard_shows_the_last_webhook_failures_to_who_may_see_them(silo, make_user):
+    from django.utils import timezone
+
+    from webhooks import services
+    from webhooks.models import Delivery, DeliveryAttempt, Event
+
+    endpoint = services.endpoint_create(url="http://127.0.0.1:9/dash", events=["*"])
+    event = Event.objects.create(type="sales_order.created", api_version="v2", data={"object": {}})
+    delivery = Delivery.objects.create(event=event, endpoint=endpoint, next_attempt_at=timezone.now())
+    DeliveryAttempt.objects.create(delivery=delivery, endpoint=endpoint, event=event, attempt=1, response_status=503,
+                                   next_attempt_at=timezone.now())  # fmt: skip
+    DeliveryAttempt.objects.create(delivery=delivery, endpoint=endpoint, event=event, attempt=2, succeeded=True,
+                                   response_status=200)  # fmt: skip
+    page = signed_in(silo, make_user("webhooks.view_webhookendpoint")).get("/").content.decode()
+    panel = page.split('id="panel-webhook-failures"')[1].split("</section>")[0]
+    assert "503" in panel and "sales_order.created" in panel and f"/settings/webhooks/{endpoint.pk}/" in panel
+    assert "200" not in panel  # a success is no failure
+    assert "panel-webhook-failures" not in signed_in(silo, make_user()).get("/").content.decode()

@@ -81,9 +81,12 @@ def test_a_token_made_in_the_ui_expires_as_chosen_not_with_the_session(silo, mak
     from django.utils import timezone
 
     user = make_user(superuser=True)
+    user.set_password("lineage-pass-1")
+    user.save()
     browser = Client(HTTP_HOST=silo.host)
-    browser.force_login(user)
-    assert browser.post("/profile/tokens/", {"name": "from-ui", "expiry": "365"}).status_code == 200
+    browser.force_login(user)  # not through the sign-in form: sudo mode asks for the password
+    body = {"name": "from-ui", "expiry": "365", "password": "lineage-pass-1"}
+    assert browser.post("/profile/tokens/", body).status_code == 200
     token = ApiToken.objects.get(user=user, name="from-ui")
     assert token.issued_by is None
     assert abs(token.expires_at - (timezone.now() + timedelta(days=365))) < timedelta(minutes=1)

@@ -112,3 +112,68 @@ def test_an_admin_sees_every_token_filtered_by_user(silo, make_user):
     assert admin.post(f"/profile/tokens/{bob_token.pk}/revoke/").status_code == 302
     bob_token.refresh_from_db()
     assert bob_token.revoked_at is not None
+
+
+def test_creating_a_token_needs_the_password_typed_in_the_last_minutes(silo, make_user):
+    """Sudo mode: a UI token outlives the session, so a session left open cannot mint one unasked."""
+    user = make_user()
+    user.set_password(PASSWORD)
+    user.save()
+    browser = Client(HTTP_HOST=silo.host, REMOTE_ADDR="10.{}.{}.{}".format(*os.urandom(3)))
+    browser.force_login(user)  # a session that did not just type the password
+    page = browser.get("/profile/tokens/").content.decode()
+    assert 'name="password"' in page and 'autocomplete="current-password"' in page
+    assert "not tied to your sign-in session" in page  # the expiry rule, stated on the page
+    missing = browser.post("/profile/tokens/", {"name": "no-pass", "expiry": "30"}).content.decode()
+    assert 'id="id_password_error"' in missing and "Type your password" in missing and 'value="no-pass"' in missing
+    wrong = browser.post("/profile/tokens/", {"name": "bad-pass", "expiry": "30", "password": "nope"})
+    assert 'id="id_password_error"' in wrong.content.decode() and "not your password" in wrong.content.decode()
+    assert not ApiToken.objects.filter(user=user).exists()
+    right = browser.post("/profile/tokens/", {"name": "good-pass", "expiry": "30", "password": PASSWORD})
+    assert right.status_code == 200 and 'id="new-token"' in right.content.decode()
+    assert ApiToken.objects.filter(user=user, name="good-pass").exists()
+    # Within the next minutes the password is not asked again; once they pass, it is.
+    assert 'name="password"' not in browser.get("/profile/tokens/").content.decode()
+    browser.post("/profile/tokens/", {"name": "second", "expiry": "30"})
+    assert ApiToken.objects.filter(user=user, name="second").exists()
+    session = browser.session
+    session["ui_sudo_at"] -= 301
+    session.save()
+    assert 'name="password"' in browser.get("/profile/tokens/").content.decode()
+    browser.post("/profile/tokens/", {"name": "third", "expiry": "30"})
+    assert not ApiToken.objects.filter(user=user, name="third").exists()
+
+
+def test_wrong_sudo_passwords_count_as_failed_sign_ins(silo, make_user, settings):
+    settings.CASHSHEET_LOGIN_MAX_FAILURES = 2
+    settings.CASHSHEET_LOGIN_KEY_PREFIX = f"cs:test-sudo:{os.urandom(4).hex()}"
+    user = make_user()
+    user.set_password(PASSWORD)
+    user.save()
+    browser = Client(HTTP_HOST=silo.host, REMOTE_ADDR="10.{}.{}.{}".format(*os.urandom(3)))
+    browser.force_login(user)
+    for _ in range(2):
+        browser.post("/profile/tokens/", {"name": "guess", "expiry": "30", "password": "guess"})
+    locked = browser.post("/profile/tokens/", {"name": "guess", "expiry": "30", "password": PASSWORD})
+    assert "Too many failed attempts" in locked.content.decode()
+    assert not ApiToken.objects.filter(user=user).exists()
+
+
+def test_deactivating_a_user_revokes_their_tokens_for_good(silo, make_user):
+    from silos.members.services import user_update
+
+    user = make_user(username="leaver-ui")
+    parent, raw = token_create(user=user, name="leaver-sync")
+    child, child_raw = token_create(user=user, name="leaver-child", issued_by=parent)
+    other, other_raw = token_create(user=make_user(), name="stays")
+    admin = signed_in(silo, make_user(superuser=True))
+    assert admin.post(f"/settings/users/{user.pk}/active/", {"active": "0"}).status_code == 302
+    for token in (parent, child):
+        token.refresh_from_db()
+        assert token.revoked_at is not None
+    other.refresh_from_db()
+    assert other.revoked_at is None
+    user_update(user=user, actor=None, is_active=True)  # reactivated: the old credentials stay dead
+    api = Client(HTTP_HOST=silo.host)
+    assert api.get("/api/v2/customers/", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+    assert api.get("/api/v2/customers/", HTTP_AUTHORIZATION=f"Bearer {child_raw}").status_code == 401

@@ -32,9 +32,24 @@ class TokenForm(forms.Form):
         help_text="With “On a date”: the token stops working at the start of that day (UTC).",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    password = forms.CharField(
+        required=False,
+        label="Your password",
+        strip=False,
+        help_text="A token outlives your session: confirm it is you (asked again after 5 minutes).",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, needs_password: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs_password = needs_password
+        if not needs_password:
+            del self.fields["password"]
 
     def clean(self):
         data = super().clean()
+        if self.needs_password and not data.get("password"):
+            self.add_error("password", "Type your password to create a token.")
         choice = data.get("expiry")
         if choice == "date":
             day = data.get("expires_on")

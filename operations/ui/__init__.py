@@ -1,0 +1,1 @@
+"""The silo UI screens of operations: production and transfer orders."""
