@@ -240,6 +240,100 @@ def http_bench(server, silo, s: dict, horizon: int, n: int) -> dict:
             "unavailable": unavailable}  # fmt: skip
 
 
+def demo_ready(slug: str, name: str):
+    """A silo with the full demo seed (silos.services.demo_seed_steps: 3 facilities, one cutting family from the
+    carcass down, lots with use-by dates, reservations), created once and reused."""
+    from django.db import connection
+    from django_tenants.utils import schema_context
+
+    from silos.models import Plan, Silo
+    from silos.services import demo_seed_steps, silo_create
+
+    silo = Silo.objects.filter(schema_name=slug).first()
+    if silo is None:
+        silo = silo_create(slug=slug, name=name)
+        with schema_context(slug):
+            for _, _, seed in demo_seed_steps():
+                seed(silo)
+    # The benchmark measures the ATP, not the rate limiter.
+    plan, _ = Plan.objects.get_or_create(
+        name="bench-unlimited", defaults={"requests_per_minute": 10**8, "burst_per_second": 10**7}
+    )
+    Silo.objects.filter(pk=silo.pk).update(plan=plan)
+    connection.set_schema_to_public()
+    return Silo.objects.get(pk=silo.pk)
+
+
+def demo_facilities_add(server, silo, total: int) -> None:
+    """Create facilities through the API until `total` are active (issue 14's "facilities added" case: no stock,
+    no lanes, no patterns at the new ones)."""
+    import requests
+
+    session = requests.Session()
+    session.headers.update({"Host": silo.host, "Authorization": f"Bearer {token(silo.schema_name)}"})
+    r = session.get(f"{server.url}/api/v2/facilities/?active=true&page_size=200", timeout=30)
+    r.raise_for_status()
+    have = r.json()["results"]
+    for n in range(len(have), total):
+        r = session.post(f"{server.url}/api/v2/facilities/", json={"code": f"XF{n:02d}", "name": f"Extra {n}"},
+                         timeout=30)  # fmt: skip
+        assert r.status_code in (201, 409), r.text
+
+
+def demo_http_bench(server, silo, n: int, warmup: int = 50, seed: int = 11) -> dict:
+    """Random checks on a demo-seeded silo: any active facility, any active item, 200-15,000 lb, any day of the
+    horizon (the facility's own date), one check in five with a minimum shelf life. Counts 503s (time-outs)
+    and models built inside the measured requests (the X-ATP-Model-Builds header)."""
+    import datetime as dt
+
+    import requests
+    from django_tenants.utils import schema_context
+
+    from cashsheet.timezones import local_date
+    from inventory.models import Facility, Item
+
+    with schema_context(silo.schema_name):
+        facilities = list(Facility.objects.filter(active=True).values_list("code", "timezone"))
+        items = list(Item.objects.filter(active=True).values_list("imps_code", flat=True))
+    horizon = int(silo.atp_horizon_days)
+    rng = random.Random(seed)
+    session = requests.Session()
+    session.headers.update({"Host": silo.host, "Authorization": f"Bearer {token(silo.schema_name)}"})
+
+    def body():
+        code, tz = rng.choice(facilities)
+        b = {"facility_id": code, "imps_code": rng.choice(items),
+             "quantity_lb": rng.choice([200, 800, 2400, 6000, 15000]),
+             "delivery_date": str(local_date(tz) + dt.timedelta(days=rng.randint(0, horizon)))}  # fmt: skip
+        if rng.random() < 0.2:
+            b["min_shelf_life_days"] = rng.choice([3, 7, 14])
+        return b
+
+    total, solver, results, unavailable, from_table, builds, codes = [], [], {}, 0, 0, 0, {}
+    for k in range(warmup + n):
+        b = body()
+        started = time.perf_counter()
+        r = session.post(f"{server.url}/api/v2/atp/check/", json=b, timeout=60)
+        ms = (time.perf_counter() - started) * 1000
+        if k < warmup:
+            continue
+        codes[r.status_code] = codes.get(r.status_code, 0) + 1
+        if r.status_code == 503:
+            unavailable += 1
+            continue
+        assert r.status_code == 200, (b, r.text)
+        data = r.json()
+        total.append(ms)
+        solver.append(data["solver_latency_ms"])
+        results[data["result"]] = results.get(data["result"], 0) + 1
+        from_table += data.get("answered_from") == "table"
+        builds += int(r.headers.get("X-ATP-Model-Builds", "0"))
+    return {"p50": statistics.median(total), "p99": pct(total, 99), "max": max(total), "n": len(total),
+            "solver_p50": statistics.median(solver), "solver_p99": pct(solver, 99), "results": results,
+            "table_share": from_table / max(1, len(total)), "unavailable": unavailable, "builds": builds,
+            "codes": codes}  # fmt: skip
+
+
 def engine_bench(n_fac: int, n_items: int, horizon: int, checks: int = 60, connected: bool = False) -> dict:
     """In process: the largest family's model build time and warm re-solve times (no DB, no HTTP)."""
     from atp.engine.model import AtpModel
@@ -306,7 +400,7 @@ def start_server(cls):
     try:
         server = cls(workers=2)
         server.port = int(os.environ.get("BENCH_PORT", server.port))  # a shared machine: each engineer's own port
-        return server.start(timeout=120)
+        return server.start(timeout=300)  # workers prepare the active silos' models before they answer
     finally:
         requests.get = original
 
@@ -317,6 +411,8 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--scales", default="atpdemo,atpbench,atpdemoc", help="silos to measure, by slug")
     parser.add_argument("--no-growth", action="store_true", help="skip the in-process growth table")
+    parser.add_argument("--demo", default="", help="demo-seeded silos to measure: demo (3 facilities), demo20 "
+                        "(the same with facilities added through the API to 20 active)")  # fmt: skip
     args = parser.parse_args()
     import django
 
@@ -336,9 +432,16 @@ def main() -> None:
     wanted = set(args.scales.split(","))
     scales = [scale for scale in scales if scale[0] in wanted]
     silos = [(silo_ready(slug, name, s, horizon), s, horizon, label) for slug, name, s, horizon, label in scales]
+    demos = [(slug, demo_ready(f"atp{slug}", f"ATP {slug}")) for slug in args.demo.split(",") if slug]
     server = start_server(Gunicorn)
     lines = []
     try:
+        for slug, silo in demos:
+            if slug == "demo20":
+                demo_facilities_add(server, silo, 20)
+            load = os.getloadavg()
+            r = demo_http_bench(server, silo, args.requests)
+            print(f"{slug}: load {load[0]:.1f} -> {os.getloadavg()[0]:.1f}", r, flush=True)
         for silo, s, horizon, label in silos:
             r = http_bench(server, silo, s, horizon, args.requests)
             print(label, r, flush=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from atp.engine import cache
+from atp.engine.alternatives import can_supply, serve_each
 from atp.engine.model import AtpModel, SolverFailure
 from atp.models import AtpResultKind
 from atp.services.common import (
@@ -50,7 +51,9 @@ class AtpResult:
 def _full(model: AtpModel, item: int, facility: int, day: int, quantity: float, limit: float, keep) -> bool:
     if keep is None and model.lookup(item, facility, day, quantity, detail=False) is not None:
         return True  # inside the price table's range: full, without a solve
-    solve = model.solve(item, facility, day, quantity, limit, detail=False, price=False, keep_until=keep)
+    solve = model.solve(
+        item, facility, day, quantity, limit, detail=False, price=False, keep_until=keep, full_only=True
+    )
     return solve.served >= quantity - FULL_TOLERANCE_LB
 
 
@@ -83,24 +86,32 @@ def _earliest_full(model, item, facility, day, quantity, limit, last, keep_days)
 
 
 def _alternatives(session, item: Item, facility: Facility, day: int, quantity_lb: Decimal, limit, keep_days):
-    """Every other active facility with what it could deliver on the same date. A facility whose LP holds no
-    stock at all, or where that date is already past, answers 0 without a solve; a full answer inside the
-    price table's range costs a lookup; the rest one unpriced solve each."""
+    """Every other active facility with what it could deliver on the same date, from as few solves as it takes.
+
+    Per LP: no stock anywhere in it means 0 for all its facilities, without a solve; a full answer inside the
+    price table's range costs a lookup; the rest are tried together in one warm solve (atp.engine.alternatives),
+    and only a facility that solve serves in part needs a solve of its own."""
     quantity = float(quantity_lb)
-    out = []
+    answers: dict[int, tuple[float, float | None]] = {}
+    by_model: dict[tuple, list[int]] = {}
     for other in session.state().network.facilities:
         if other.id == facility.id:
             continue
-        available, marginal = Decimal("0.00"), None
+        answers[other.id] = (0.0, None)
         if session.offsets.get(other.id, 0) <= day <= session.offsets.get(other.id, 0) + session.horizon:
-            model = session.model(item.id, other.id, table=False)
-            if model.rhs.max(initial=0.0) > 0:
-                keep = None if keep_days is None else day + keep_days
-                alt = None if keep is not None else model.lookup(item.id, other.id, day, quantity, detail=False)
-                alt = alt or model.solve(item.id, other.id, day, quantity, limit, detail=False, price=False,
-                                         keep_until=keep)  # fmt: skip
-                available, marginal = lb_down(alt.served, quantity_lb), alt.marginal
-        out.append({"facility_id": other.code, "available_lb": available, "marginal_price_per_lb": price(marginal)})
+            by_model.setdefault(session.component(item.id, other.id).key, []).append(other.id)
+    keep = None if keep_days is None else day + keep_days
+    for members in by_model.values():
+        model = session.model(item.id, members[0], table=False)
+        if not can_supply(model, item.id):
+            continue  # nothing of it can arrive anywhere in this LP: every facility of it answers 0
+        answers.update(serve_each(model, item.id, members, day, quantity, limit, keep))
+    codes = {f.id: f.code for f in session.state().network.facilities}
+    out = [
+        {"facility_id": codes[fac], "available_lb": lb_down(lb, quantity_lb) if lb > 0 else Decimal("0.00"),
+         "marginal_price_per_lb": price(marginal)}
+        for fac, (lb, marginal) in answers.items()
+    ]  # fmt: skip
     out.sort(key=lambda a: -a["available_lb"])
     return out
 
@@ -136,9 +147,11 @@ def atp_check(
             if solve.served < quantity - FULL_TOLERANCE_LB:
                 started = time.perf_counter()
                 last = min(model.T - 1, session.offsets.get(facility.id, 0) + session.horizon)
-                earliest_day = _earliest_full(
-                    model, item.id, facility.id, day, quantity, limit, last, min_shelf_life_days or None
-                )
+                earliest_day = None
+                if can_supply(model, item.id):  # else none of it arrives in the LP, on any day
+                    earliest_day = _earliest_full(
+                        model, item.id, facility.id, day, quantity, limit, last, min_shelf_life_days or None
+                    )
                 earliest = None if earliest_day is None else session.today + dt.timedelta(days=earliest_day)
                 alternatives = _alternatives(session, item, facility, day, quantity_lb, limit, min_shelf_life_days)
                 latency += (time.perf_counter() - started) * 1000
