@@ -88,11 +88,10 @@ def main() -> None:
     from django.db import connection
     from django_tenants.utils import schema_context
 
+    from cashsheet.api.exceptions import ServiceUnavailable
     from cashsheet.testing.servers import Gunicorn, child_env, database_url
     from silos.models import Silo
     from silos.services import demo_seed_steps, silo_create
-
-    from cashsheet.api.exceptions import ServiceUnavailable
 
     silo = Silo.objects.filter(schema_name="uibench").first()
     if silo is None or args.seed:
