@@ -23,11 +23,13 @@ from inventory.models import (
     Facility,
     Item,
     Process,
+    ProductionOrder,
     Reservation,
     StockBalance,
     StockDay,
     StockMovement,
     TransferLane,
+    TransferOrder,
 )
 from parties.models import Customer
 
@@ -206,6 +208,7 @@ def _wm_sql(schema: str) -> str:
     f, i, lane, p = (_table(m, schema) for m in (Facility, Item, TransferLane, CuttingPattern))
     out, pf = _table(CuttingPatternOutput, schema), _table(CuttingPattern.facilities.through, schema)
     bal, day, mv, res = (_table(m, schema) for m in (StockBalance, StockDay, StockMovement, Reservation))
+    po, to = _table(ProductionOrder, schema), _table(TransferOrder, schema)
     return f"""
         SELECT (SELECT max(updated_at)::text || count(*) FROM {f}),
                (SELECT max(updated_at)::text || count(*) FROM {i}),
@@ -217,7 +220,9 @@ def _wm_sql(schema: str) -> str:
                (SELECT max(id) FROM {day}),
                (SELECT max(id) FROM {mv}),
                (SELECT max(updated_at)::text FROM {res}),
-               (SELECT count(*)::text || '/' || coalesce(sum(quantity_lb), 0) FROM {res} WHERE released_at IS NULL)
+               (SELECT count(*)::text || '/' || coalesce(sum(quantity_lb), 0) FROM {res} WHERE released_at IS NULL),
+               (SELECT max(updated_at)::text || count(*) FROM {po}),
+               (SELECT max(updated_at)::text || count(*) FROM {to})
     """
 
 
@@ -248,7 +253,8 @@ def watermarks() -> tuple[tuple, tuple]:
     """(structure, position) change markers: one cheap query (max/count on indexed or small tables).
 
     Any change of facilities, items, lanes or patterns changes the first; any stock posting (StockBalance is
-    touched by every movement, StockDay and StockMovement only grow) or reservation change changes the second.
+    touched by every movement, StockDay and StockMovement only grow), reservation change or work-order change
+    (committed work: a planned order created, resized, released, completed or cancelled) changes the second.
     """
     row = _prepared("wm")
     return tuple(row[:6]), tuple(row[6:])

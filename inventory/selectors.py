@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cashsheet.api.exceptions import InvalidInput
@@ -317,14 +317,37 @@ class CommittedWork:
 
 
 def committed_work(*, item_ids: set[int], today: date, end: date) -> CommittedWork:
-    """Production and transfer orders not yet completed or shipped whose items are in `item_ids`, dated up to
-    `end`; dates before `today` are reported as today (overdue work is still owed). Until work orders exist
-    there is none; the work-orders change replaces this body, not its signature.
+    """Planned and released production orders (their planned input lb) and planned transfer orders, touching
+    `item_ids` (a pattern's input or outputs; a transfer's item), dated up to `end`; dates before `today` are
+    reported as today (overdue work is still owed). Completed production and shipped transfers are stock
+    movements already and are not here.
 
-    Planned work orders now exist (inventory/models/work.py) and are linked to the demands relying on them,
-    but are not yet reported here: the ATP also holds those demands' reservations, and counting both would
-    promise the same pounds twice. The body that reports them waits for the ATP to net the two (issue 14)."""
-    return CommittedWork()
+    The demand the work was planned for is not netted here: its reservation is the ATP's demand, and the work
+    is the flow that serves it, so the LP nets the two. The work's output beyond what is reserved is what a
+    later order may be promised; what is reserved is already taken (docs/operations.md)."""
+    from inventory.models import ProductionOrder, ProductionStatus, TransferOrder, TransferStatus
+
+    items = list(item_ids)
+    patterns = CuttingPattern.objects.filter(Q(input_item_id__in=items) | Q(outputs__item_id__in=items)).values("pk")
+    cuts = [
+        (pattern_id, facility_id, max(day, today), lb)
+        for pattern_id, facility_id, day, lb in ProductionOrder.objects.filter(
+            status__in=[ProductionStatus.PLANNED, ProductionStatus.RELEASED],
+            pattern_id__in=Subquery(patterns),
+            production_date__lte=end,
+        )
+        .order_by("production_date", "id")
+        .values_list("pattern_id", "facility_id", "production_date", "planned_input_lb")
+    ]
+    transfers = [
+        (lane_id, item_id, max(day, today), lb)
+        for lane_id, item_id, day, lb in TransferOrder.objects.filter(
+            status=TransferStatus.PLANNED, item_id__in=items, ship_date__lte=end
+        )
+        .order_by("ship_date", "id")
+        .values_list("lane_id", "item_id", "ship_date", "quantity_lb")
+    ]
+    return CommittedWork(cuts=cuts, transfers=transfers)
 
 
 def work_pending(*, source_type: str, source_ids: list[int]) -> dict[int, list[dict]]:

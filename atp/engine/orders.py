@@ -194,6 +194,22 @@ def plan_lines(model: AtpModel, lines: list[Line], time_limit_s: float) -> None:
         claimed = parts.sum(axis=0)
         scale = np.where(claimed > extra, extra / np.where(claimed > 0, claimed, 1.0), 1.0)
         parts *= scale
+        # Work at a bound (a plant's whole stock of chuck cut, a lane at its limit) is nonbasic, so no line's
+        # marginal step sees it, though the lines rely on it: planning only the marginal path left a cut
+        # without the input it needs and a line short of what it was promised. What the LP does beyond the
+        # marginal parts and beyond the work it does without these lines (the baseline: the same LP with their
+        # deliveries at 0) is the lines' too; it goes to the lines that rely on work, by lb.
+        residual = np.maximum(0.0, extra - parts.sum(axis=0))
+        if (residual > 0.005).any():
+            _close(model, hp, by_col, shift)
+            model._run(max(time_limit_s, 1.0), hp)
+            base = np.asarray(hp.getSolution().col_value)[work_cols]
+            residual = np.maximum(0.0, residual - np.maximum(0.0, base - lower))
+        if (residual > 0.005).any():
+            working = np.asarray([line.quantity if parts[n].any() else 0.0 for n, line in enumerate(lines)])
+            if not working.any():
+                working = np.asarray([line.quantity for line in lines])
+            parts += np.outer(working / working.sum(), residual)
         for n, line in enumerate(lines):
             line.steps = _steps(model, line, parts[n])
     finally:

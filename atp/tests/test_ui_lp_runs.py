@@ -17,12 +17,31 @@ def test_start_a_run_then_watch_it_and_read_the_plan(silo, make_user):
     assert 'hx-trigger="every 2s"' in page and "<progress" in page and "waiting for a worker" in page
     LpRun.objects.filter(pk=run.pk).update(status="running")
     assert "solving for" in client.get(started["Location"], HTTP_HX_REQUEST="true").content.decode()
-    rows = [{"kind": "cut", "date": "2026-12-03", "facility_id": None, "to_facility_id": None, "pattern": "=CMD()",
-             "imps_code": "112A", "lb": 240.5}]  # fmt: skip
+    rows = [
+        {
+            "kind": "cut",
+            "date": "2026-12-03",
+            "facility_id": "BLYTHE",
+            "to_facility_id": None,
+            "pattern": "=CMD()",
+            "imps_code": "112A",
+            "lb": 240.5,
+        },
+        {
+            "kind": "transfer",
+            "date": "2026-12-04",
+            "facility_id": "BLYTHE",
+            "to_facility_id": "DENVER",
+            "pattern": None,
+            "imps_code": "112A",
+            "lb": 10,
+        },
+    ]  # as the worker writes them: facility codes
     LpRun.objects.filter(pk=run.pk).update(status="succeeded", duration_ms=812, objective="-120.50",
                                            plan={"rows": rows, "components": 1, "shortfall_lb": 0})  # fmt: skip
     done = client.get(started["Location"], HTTP_HX_REQUEST="true").content.decode()
     assert "every 2s" not in done and "succeeded" in done and "240.5" in done and "812 ms" in done
+    assert "<td>BLYTHE</td><td>DENVER</td>" in done
     csv = client.get(f"/lp-runs/{run.pk}/plan.csv")
     body = csv.content.decode()
     assert csv["Content-Type"].startswith("text/csv") and body.startswith("kind,date,facility_id")

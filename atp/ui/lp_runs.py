@@ -76,7 +76,8 @@ def lp_run_start(request):
 def _plan_rows(run: LpRun) -> list[dict]:
     """The plan's rows with facility codes for reading (one query)."""
     rows = run.plan.get("rows", []) if isinstance(run.plan, dict) else []
-    ids = {r.get(k) for r in rows[:SHOWN_ROWS] for k in ("facility_id", "to_facility_id")} - {None}
+    # The worker writes facility codes; a row holding an id is shown by its facility's code.
+    ids = {v for r in rows[:SHOWN_ROWS] for k in ("facility_id", "to_facility_id") if isinstance(v := r.get(k), int)}
     codes = dict(inventory.facility_list().filter(pk__in=ids).values_list("pk", "code")) if ids else {}
     return [{**r, "facility": codes.get(r.get("facility_id"), r.get("facility_id")),
              "to_facility": codes.get(r.get("to_facility_id"), r.get("to_facility_id") or "")}

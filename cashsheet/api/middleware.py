@@ -23,6 +23,7 @@ from django_tenants.utils import get_tenant_domain_model, remove_www
 from cashsheet.api.exceptions import error_body
 
 API_PREFIX = "/api/"
+_BODY_METHODS = ("POST", "PUT", "PATCH")  # the writes whose body the API reads (and documents 411 for)
 # What the shared handlers say for the statuses Django itself may answer (cashsheet.api.views).
 _ERROR_TEXT = {
     404: ("not_found", "Not found. Check the host (your silo's subdomain) and the path."),
@@ -46,6 +47,11 @@ class ApiGuardMiddleware:
     - A URL longer than CASHSHEET_MAX_URL_BYTES is 414; more than CASHSHEET_MAX_HEADERS header fields, or one
       longer than CASHSHEET_MAX_HEADER_BYTES, is 431. gunicorn's own limits (gunicorn.conf.py) are set above
       these, so that Django, not gunicorn's HTML page, answers.
+    - A POST, PUT or PATCH with a `Transfer-Encoding` header (a chunked body) is 411 Length Required. WSGI
+      gives the application a body of CONTENT_LENGTH bytes; without one Django reads it as empty, so every
+      field would be "required". Refusing says what to do (send Content-Length), where reading would depend on
+      the server in front (gunicorn de-chunks, others do not). A reverse proxy that buffers request bodies
+      (nginx's default) sends Content-Length itself and never reaches this.
     - Any 4xx/5xx under /api/ that is not JSON (Django's DEBUG 404 and 500 pages, a CSRF refusal) is replaced
       by the shared JSON error shape with the same status.
     """
@@ -69,6 +75,12 @@ class ApiGuardMiddleware:
         return response
 
     def _refusal(self, request) -> JsonResponse | None:
+        if request.META.get("HTTP_TRANSFER_ENCODING") and request.method in _BODY_METHODS:
+            return json_error(
+                411,
+                "length_required",
+                "Send the request body with a Content-Length header; chunked request bodies are not read.",
+            )
         query = request.META.get("QUERY_STRING", "")
         if len(request.path.encode()) + len(query) > settings.CASHSHEET_MAX_URL_BYTES:
             return json_error(414, "uri_too_long", f"The URL is longer than {settings.CASHSHEET_MAX_URL_BYTES} bytes.")

@@ -40,6 +40,25 @@ ERROR_ITEM_SCHEMA = {
     "additionalProperties": True,
 }
 
+SHORTAGE_LINE_SCHEMA = {
+    "type": "object",
+    "description": "One line's ATP answer in a 409 `atp_shortage`.",
+    "properties": {
+        "line": {"type": "integer", "description": "The line's position in the order (0-based), as in `errors`."},
+        "id": {
+            "type": "integer",
+            "description": "The line's id, when the line exists: absent when the order was created by the refused "
+            "POST (its transaction rolled back, so the line does not exist).",
+        },
+        "requested_lb": {"type": "number"},
+        "available_lb": {"type": "number", "description": "What can be delivered by the line's date."},
+        "source_facility": {"type": "string", "nullable": True, "description": "Facility code ATP would ship from."},
+        "marginal_price_per_lb": {"type": "number", "nullable": True},
+    },
+    "required": ["line", "requested_lb", "available_lb", "source_facility", "marginal_price_per_lb"],
+    "additionalProperties": True,
+}
+
 ERROR_SCHEMA = {
     "type": "object",
     "description": "Every 4xx and 5xx under /api/ has this shape. Domain errors add context keys beside these.",
@@ -55,9 +74,9 @@ ERROR_SCHEMA = {
         },
         "lines": {
             "type": "array",
-            "items": {"type": "object", "additionalProperties": True},
-            "description": "On a 409 `atp_shortage`: each short line with `available_lb`, `source_facility`, "
-            "`marginal_price_per_lb`.",
+            "items": {"$ref": "#/components/schemas/ShortageLine"},
+            "description": "On a 409 `atp_shortage`: every line of the order with what ATP can deliver; the short "
+            "ones are also in `errors` (`lines.N.quantity_lb`, code `atp_shortage`).",
         },
         "suggestion": {"type": "string", "description": "On a 404 for a missing trailing slash: the right path."},
         "retry_after": {"type": "integer", "description": "On a 429: seconds to wait."},
@@ -247,6 +266,10 @@ class AutoSchema(openapi.AutoSchema):
         self.registry.register_on_missing(
             ResolvedComponent(name="ErrorItem", type=ResolvedComponent.SCHEMA, object="ErrorItem",
                               schema=ERROR_ITEM_SCHEMA)
+        )  # fmt: skip
+        self.registry.register_on_missing(
+            ResolvedComponent(name="ShortageLine", type=ResolvedComponent.SCHEMA, object="ShortageLine",
+                              schema=SHORTAGE_LINE_SCHEMA)
         )  # fmt: skip
         self.registry.register_on_missing(
             ResolvedComponent(name="Error", type=ResolvedComponent.SCHEMA, object="Error", schema=ERROR_SCHEMA)

@@ -45,10 +45,12 @@ from cashsheet_client.models import (
     PatchedSalesOrderPatchRequest,
     SalesOrder,
     SalesOrderCreateRequest,
+    SalesOrderCreateStatusEnum,
     SalesOrderPatchStatusEnum,
     SalesOrderStatusEnum,
     StockMovementCreateRequest,
 )
+from cashsheet_client.types import Unset
 
 
 def expect(value, kind, what: str):
@@ -145,12 +147,28 @@ def main(base_url: str, host: str, token: str, prefix: str) -> dict:
         ),
         AtpCheckResponse, "ATP check beyond stock",
     )  # fmt: skip
+    # Confirming at once more than there is: 409 atp_shortage, lines by position (the order rolled back).
+    refused = expect(
+        sales_orders_create.sync(
+            client=client,
+            body=SalesOrderCreateRequest(
+                customer=created.id, facility=facility.id, delivery_date=today + datetime.timedelta(days=3),
+                lines=[LineInputRequest(quantity_lb="99999.00", item=item.id)],
+                status=SalesOrderCreateStatusEnum.CONFIRMED,
+            ),
+        ),
+        Error, "order beyond stock",
+    )  # fmt: skip
+    assert refused.status == 409 and refused.code == "atp_shortage", refused
+    assert refused.lines[0].line == 0 and isinstance(refused.lines[0].id, Unset), refused.lines
+    assert [(e.field, e.code) for e in refused.errors] == [("lines.0.quantity_lb", "atp_shortage")]
     seen["order"] = {
         "draft_source_facility_code": draft_source,
         "confirmed": confirmed.status.value,
         "atp": check.result.value,
         "atp_available_lb": str(check.available_lb),
         "atp_short": short.result.value,
+        "shortage_available_lb": refused.lines[0].available_lb,
     }
 
     # Reads a BI tool makes: journal entries (every source parses as the response enum) and event types.

@@ -91,3 +91,12 @@ class TransferShipSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class TransferReceiveSerializer(StrictFieldsMixin, serializers.Serializer):
     received_date = serializers.DateField(required=False)
+
+
+class LpRunAppliedSerializer(serializers.Serializer):
+    """POST /lp-runs/{id}/apply/: the planned orders the run's plan rests on (new, or joined by it)."""
+
+    run = serializers.IntegerField(source="run.pk")
+    already_applied = serializers.BooleanField(help_text="The run was applied before: nothing new was planned.")
+    production_orders = ProductionOrderSerializer(many=True)
+    transfer_orders = TransferOrderSerializer(many=True)

@@ -1,3 +1,5 @@
+from django.urls import path
+
 from cashsheet.api.routers import ApiRouter
 from operations.api import views
 
@@ -6,4 +8,7 @@ router.register("stock-movements", views.StockMovementViewSet, basename="stockmo
 router.register("production-orders", views.ProductionOrderViewSet, basename="productionorder")
 router.register("transfer-orders", views.TransferOrderViewSet, basename="transferorder")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("lp-runs/<int:pk>/apply/", views.LpRunApplyViewSet.as_view({"post": "apply"}), name="lp-run-apply"),
+    *router.urls,
+]

@@ -3,13 +3,14 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 
+from atp.selectors import lp_run_list
 from cashsheet.api.viewsets import ResourceViewSet
 from inventory.api.views import StockMovementViewSet as InventoryStockMovementViewSet
 from inventory.services import LOT_DETAILS
 from operations import selectors
 from operations.api import serializers as s
 from operations.filters import ProductionOrderFilterSet, TransferOrderFilterSet
-from operations.services import production, transfers
+from operations.services import planning, production, transfers
 from operations.services.perpetual import stock_post_valued
 
 
@@ -144,3 +145,30 @@ class TransferOrderViewSet(ResourceViewSet):
     def cancel(self, request, *args, **kwargs):
         order = self.get_object()
         return self.write(lambda: transfers.transfer_order_cancel(order=order, actor=request.user))
+
+
+class LpRunApplyViewSet(ResourceViewSet):
+    """POST /lp-runs/{id}/apply/ (served here: the runs are atp's, the orders operations'; atp never imports
+    operations)."""
+
+    http_method_names = ["post", "options"]
+    serializer_class = s.LpRunAppliedSerializer
+    action_permissions = {"apply": ["inventory.add_productionorder", "inventory.add_transferorder"]}
+
+    def get_queryset(self):
+        return lp_run_list().defer("model_mps", "model_lp")
+
+    @extend_schema(
+        summary="Plan the production and transfer orders of a succeeded LP run", tags=["lp-runs"], request=None,
+        responses=s.LpRunAppliedSerializer,
+        description="Each cut and transfer of the run's plan, less what planned orders already hold at that "
+        "pattern, facility and day (lane, item and ship date), becomes a planned order or is added to one. "
+        "Idempotent: applying a run again plans nothing more (already_applied: true). 409 lp_run_not_succeeded "
+        "when the run has not succeeded.",
+    )  # fmt: skip
+    def apply(self, request, *args, **kwargs):
+        run = self.get_object()
+        return self.write(
+            lambda: planning.lp_run_apply(run=run, actor=request.user),
+            render=self.render_with(s.LpRunAppliedSerializer),
+        )

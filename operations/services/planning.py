@@ -10,11 +10,17 @@ relies on is cancelled. Orders already released, completed or shipped are left a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from atp.models import LpRunStatus
+from atp.selectors import lp_run_list
+from atp.services import PlanStep
+from cashsheet.api.exceptions import Conflict
 from cashsheet.api.fields import quantize
 from inventory.models import (
     CuttingPattern,
@@ -141,3 +147,93 @@ def work_release(*, source_type: str, source_ids: list[int]) -> int:
             order.quantity_lb -= share
             order.save(update_fields=["quantity_lb", "updated_at"])
     return len(demands)
+
+
+LP_RUN_SOURCE = "lp_run"
+
+
+class LpRunNotSucceeded(Conflict):
+    code = "lp_run_not_succeeded"
+
+
+@dataclass
+class LpRunApplied:
+    """What applying a run planned: the production and transfer orders its demands rest on (new or joined)."""
+
+    run: object
+    demands: list[WorkDemand]
+    already_applied: bool
+
+    @property
+    def production_orders(self) -> list[ProductionOrder]:
+        seen = {d.production_order_id: d.production_order for d in self.demands if d.production_order_id}
+        return [seen[k] for k in sorted(seen)]
+
+    @property
+    def transfer_orders(self) -> list[TransferOrder]:
+        seen = {d.transfer_order_id: d.transfer_order for d in self.demands if d.transfer_order_id}
+        return [seen[k] for k in sorted(seen)]
+
+
+def _planned_at(model, **key) -> Decimal:
+    """lb already planned (or released) at a plan row's key: the run's plan includes committed work."""
+    if model is ProductionOrder:
+        rows = ProductionOrder.objects.filter(status__in=[ProductionStatus.PLANNED, ProductionStatus.RELEASED], **key)
+        return sum(rows.values_list("planned_input_lb", flat=True), ZERO)
+    rows = TransferOrder.objects.filter(status=TransferStatus.PLANNED, **key)
+    return sum(rows.values_list("quantity_lb", flat=True), ZERO)
+
+
+def _run_steps(run) -> list[PlanStep]:
+    """The run's cut and transfer rows as plan steps, less what planned orders already hold at each row's key
+    (its plan was solved with them as fixed flows); rows naming what no longer exists are left out."""
+    rows = run.plan.get("rows", []) if isinstance(run.plan, dict) else []
+    facilities = {f.code: f for f in Facility.objects.all()}
+    patterns = {p.code: p for p in CuttingPattern.objects.all()}
+    items = {i.imps_code: i for i in Item.objects.all()}
+    lanes = {(lane.from_facility_id, lane.to_facility_id): lane for lane in TransferLane.objects.all()}
+    steps = []
+    for row in rows:
+        on = date.fromisoformat(row["date"])
+        facility, lb = facilities.get(row.get("facility_id")), _lb(row.get("lb"))
+        if row.get("kind") == "cut":
+            pattern = patterns.get(row.get("pattern"))
+            if facility is None or pattern is None:
+                continue
+            need = lb - _planned_at(ProductionOrder, pattern=pattern, facility=facility, production_date=on)
+            if need > 0:
+                steps.append(PlanStep(kind="cut", facility_id=facility.pk, date=on, pattern_id=pattern.pk,
+                                      input_item_id=pattern.input_item_id, input_lb=need))  # fmt: skip
+        elif row.get("kind") == "transfer":
+            to, item = facilities.get(row.get("to_facility_id")), items.get(row.get("imps_code"))
+            lane = lanes.get((getattr(facility, "pk", None), getattr(to, "pk", None)))
+            if lane is None or item is None:
+                continue
+            need = lb - _planned_at(TransferOrder, lane=lane, item=item, ship_date=on)
+            if need > 0:
+                steps.append(PlanStep(kind="transfer", facility_id=facility.pk, date=on, lane_id=lane.pk,
+                                      item_id=item.pk, lb=need))  # fmt: skip
+    return steps
+
+
+@transaction.atomic
+def lp_run_apply(*, run, actor=None) -> LpRunApplied:
+    """Planned production and transfer orders for a succeeded LP run's cuts and transfers, one WorkDemand
+    (source `lp_run`) per step. Idempotent: a run applied before answers its demands again, and a plan already
+    covered by planned orders adds nothing. 409 lp_run_not_succeeded for a run that is not succeeded."""
+    run = lp_run_list().select_for_update().get(pk=run.pk)  # two applies of one run serialise here
+    if run.status != LpRunStatus.SUCCEEDED:
+        raise LpRunNotSucceeded(
+            f"LP run {run.pk} is {run.status}; only a succeeded run's plan can be applied.",
+            field="status", run_status=run.status,
+        )  # fmt: skip
+    existing = list(
+        WorkDemand.objects.filter(source_type=LP_RUN_SOURCE, source_id=run.pk)
+        .select_related("production_order", "transfer_order")
+        .order_by("id")
+    )
+    if existing:
+        return LpRunApplied(run=run, demands=existing, already_applied=True)
+    # A cut step names no output, so its demand reserves none (quantity_lb 0): an LP run promises nothing.
+    demands = work_orders_from_plan(plan=_run_steps(run), source_type=LP_RUN_SOURCE, source_id=run.pk)
+    return LpRunApplied(run=run, demands=demands, already_applied=False)

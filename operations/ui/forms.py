@@ -21,6 +21,7 @@ class ProductionOrderForm(forms.Form):
         kwargs.setdefault("initial", {"production_date": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.fields["pattern"].queryset = inventory.cutting_pattern_list().filter(active=True).order_by("code")
+        self.fields["pattern"].label_from_instance = lambda p: f"{p.code} · {p.name}" if p.name else p.code
         self.fields["facility"].queryset = (
             inventory.facility_list().filter(active=True, can_break=True).order_by("code")
         )

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from atp.services import atp_release
+from atp.services import AtpShortage, atp_release
 from cashsheet.api.exceptions import Conflict, InvalidInput, InvalidTransition
 from cashsheet.api.fields import quantize
 from cashsheet.api.services import ensure_unique
@@ -24,7 +24,7 @@ from operations.services.planning import work_release
 from parties.models import Customer
 from sales.models import SALES_ORDER_TRANSITIONS, SalesOrder, SalesOrderLine, SalesOrderSequence, SalesOrderStatus
 from sales.services.common import RESERVATION_SOURCE, order_lock, order_payload, require_status
-from sales.services.confirm import sales_order_confirm
+from sales.services.confirm import sales_order_confirm, without_ids
 from sales.services.invoice import sales_order_invoice
 from sales.services.ship import sales_order_ship
 from webhooks.services import event_emit
@@ -119,7 +119,12 @@ def sales_order_create(
     order.save(update_fields=["total", "updated_at"])
     event_emit(event_type="sales_order.created", obj=order_payload(order))
     if status == SalesOrderStatus.CONFIRMED:
-        order = sales_order_confirm(order=order, actor=actor)
+        try:
+            order = sales_order_confirm(order=order, actor=actor)
+        except AtpShortage as exc:
+            # The refusal rolls this order and its lines back: name them by position, not by ids that will
+            # not exist.
+            raise without_ids(exc) from exc
     return order
 
 

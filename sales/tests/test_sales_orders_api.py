@@ -126,6 +126,32 @@ def test_confirm_shortfall_is_409_with_per_line_atp_and_reserves_nothing(api, or
     assert SalesOrder.objects.get(pk=order["id"]).status == "draft"
 
 
+def test_a_shortage_names_each_line_in_the_errors_shape_with_ids_only_of_rows_that_exist(api, order_payload, stock):
+    """PATCH confirm: the lines exist, so their ids are given. POST confirmed: the refusal rolls the order and
+    its lines back, so the 409 names lines by position only (no id of a row that is gone)."""
+    two_lines = order_payload("1500")
+    two_lines["lines"].append({**two_lines["lines"][0], "quantity_lb": "100"})
+    draft = api.post(URL, two_lines, format="json").json()
+    patched = api.patch(f"{URL}{draft['id']}/", {"status": "confirmed"}, format="json")
+    assert patched.status_code == 409
+    body = patched.json()
+    assert body["code"] == "atp_shortage"
+    assert [(x["line"], x["id"]) for x in body["lines"]] == [(0, draft["lines"][0]["id"]), (1, draft["lines"][1]["id"])]
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [("lines.0.quantity_lb", "atp_shortage")]
+    assert "source_id" not in body["lines"][0]
+
+    orders_before = SalesOrder.objects.count()
+    posted = api.post(URL, {**two_lines, "status": "confirmed"}, format="json")
+    assert posted.status_code == 409
+    body = posted.json()
+    assert body["code"] == "atp_shortage" and "existing_id" not in body
+    assert [x["line"] for x in body["lines"]] == [0, 1]
+    assert not any({"id", "source_id"} & set(x) for x in body["lines"]), body["lines"]
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [("lines.0.quantity_lb", "atp_shortage")]
+    assert "1000" in body["errors"][0]["message"] and "1500" in body["errors"][0]["message"]
+    assert SalesOrder.objects.count() == orders_before, "rolled back"
+
+
 def test_ship_records_catch_weights_moves_stock_posts_cogs(api, order_payload, stock, plant, ribeye):
     order = api.post(URL, order_payload("400", status="confirmed"), format="json").json()
     line_id = order["lines"][0]["id"]

@@ -64,4 +64,6 @@ def test_readme_receiver_snippet_verifies_our_signatures():
     header = signature_header(payload=BODY, secrets=[secret, old], timestamp=now)
     assert verify(BODY, header, secret) and verify(BODY, header, old)
     assert not verify(BODY + b"x", header, secret)
+    # README: the key is the whole string, `whsec_` included; the prefix stripped (or decoded) does not verify.
+    assert not verify(BODY, header, secret.removeprefix("whsec_"))
     assert not verify(BODY, signature_header(payload=BODY, secrets=[secret], timestamp=now - 301), secret)
