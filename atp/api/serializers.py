@@ -138,7 +138,29 @@ class LpRunSerializer(ResourceSerializer):
         return lp_run_payload(instance)  # one shape for GET and lp_solve.complete (atp/payloads.py)
 
 
+class LpPlanRowSerializer(serializers.Serializer):
+    """One row of an LP run's plan (atp.tasks._rows); the schema only: the plan is stored as built."""
+
+    kind = serializers.ChoiceField(choices=["cut", "transfer", "shortfall", "writeoff", "shelf_life_shortfall"])
+    date = serializers.DateField()
+    facility_id = serializers.CharField(help_text="Facility code: where it happens (a transfer's origin).")
+    to_facility_id = serializers.CharField(required=False, help_text="Transfers only: the destination's code.")
+    pattern = serializers.CharField(required=False, help_text="Cuts only: the cutting pattern's code.")
+    imps_code = serializers.CharField(help_text="The item cut, moved, written off or short.")
+    lb = serializers.FloatField()
+
+
+class LpPlanSerializer(serializers.Serializer):
+    """A succeeded run's plan; `{}` while the run is queued or running, or when it failed."""
+
+    rows = LpPlanRowSerializer(many=True, required=False)
+    components = serializers.IntegerField(required=False, help_text="Independent sub-networks solved.")
+    shortfall_lb = serializers.FloatField(required=False)
+
+
 class LpRunDetailSerializer(LpRunSerializer):
+    plan = LpPlanSerializer(read_only=True)
+
     class Meta(LpRunSerializer.Meta):
         fields = [*LpRunSerializer.Meta.fields, "plan"]
         read_only_fields = fields

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from django.utils.module_loading import autodiscover_modules
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -73,8 +73,65 @@ class ReportNotFound(DomainError):
     code = "not_found"
 
 
+# What the document says a report answers (for the schema only; reports build plain dicts). Every report has
+# the same envelope; its rows' keys are its `columns`, in order, and `?format=csv` is those columns.
+_CELL = {
+    "nullable": True,
+    "anyOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}],
+    "description": "A cell: money and weights as decimal strings, counts as numbers, dates as ISO strings.",
+}
+
+
+@extend_schema_field({"type": "object", "additionalProperties": _CELL, "description": "One row, keyed by `columns`."})
+class _RowField(serializers.DictField):
+    pass
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"nullable": True, "anyOf": [_CELL, {"type": "object"}]},
+        "description": "The report's totals by name (e.g. `debit`, `credit`; `assets`, `liabilities`).",
+    }
+)
+class _TotalsField(serializers.DictField):
+    pass
+
+
+@extend_schema_field({"type": "object", "additionalProperties": _CELL})
+class _ParamsField(serializers.DictField):
+    pass
+
+
+class ReportInfoSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The URL segment, e.g. `trial-balance`.")
+    description = serializers.CharField()
+    parameters = serializers.DictField(child=serializers.CharField(), help_text="Parameter name → what it takes.")
+    url = serializers.URLField()
+
+
+class ReportIndexSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ReportInfoSerializer(many=True)
+
+
+class ReportResultSerializer(serializers.Serializer):
+    """A report's answer. Reports add context keys of their own beside these (e.g. `balanced`, `account`)."""
+
+    report = serializers.CharField(help_text="The report's name.")
+    params = _ParamsField(help_text="The parameters it ran with, defaults filled in.")
+    columns = serializers.ListField(child=serializers.CharField(), help_text="The rows' keys, in CSV order.")
+    rows = serializers.ListField(child=_RowField())
+    totals = _TotalsField(allow_null=True)
+
+
 class ReportSchema(AutoSchema):
     """The run endpoint's query parameters are those of every registered report, read at schema time."""
+
+    def _is_list_view(self, serializer=None):
+        return False  # the index is its own envelope (ReportIndexSerializer), not a list of rows
 
     def get_override_parameters(self):
         if self.method != "GET" or "name" not in self.path:
@@ -121,7 +178,7 @@ class ReportViewSet(viewsets.ViewSet):
         summary="List the available reports and their parameters",
         tags=["reports"],
         operation_id="reports_list",
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: ReportIndexSerializer},
     )
     def list(self, request, *args, **kwargs):
         base = request.build_absolute_uri().split("?")[0]
@@ -135,7 +192,7 @@ class ReportViewSet(viewsets.ViewSet):
         summary="Run a report",
         tags=["reports"],
         operation_id="reports_run",
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: ReportResultSerializer},
         description="The names and their parameters are listed at GET /reports/. Unknown name → 404 listing "
         "them; bad or unknown parameters → 400 naming the parameter.",
     )

@@ -86,3 +86,16 @@ export async function createCustomer(base: string, token: string, body: Customer
   const customer = (await response.json()) as Created;
   return customer.id;
 }
+
+// Reports and LP plans have schemas, not open objects.
+export function firstCell(report: Schemas["ReportResult"]): string {
+  const column = report.columns[0];
+  const row = report.rows[0];
+  if (column === undefined || row === undefined) return "";
+  return String(row[column] ?? "");
+}
+
+export function shortfallLb(run: Schemas["LpRunDetail"]): number {
+  const rows = run.plan.rows ?? []; // `{}` until the run has succeeded
+  return rows.filter((r) => r.kind === "shortfall").reduce((sum, r) => sum + r.lb, 0);
+}
