@@ -23,8 +23,10 @@ def _run(make_item, plant, today, outputs: int) -> CaptureQueriesContext:
     )  # fmt: skip
     [receipt] = stock_post_valued(facility=plant, item=primal, kind="receipt", quantity_lb=D("2000"),
                                   effective_date=today, unit_cost_per_lb=D("3.1000"))  # fmt: skip
-    order = production_order_create(pattern=pattern, facility=plant, production_date=today,
-                                    planned_input_lb=D("1000"), inputs=[{"lot": receipt.lot, "quantity_lb": D("1000")}])  # fmt: skip
+    order = production_order_create(
+        pattern=pattern, facility=plant, production_date=today, planned_input_lb=D("1000"),
+        inputs=[{"lot": receipt.lot, "quantity_lb": D("1000")}],
+    )  # fmt: skip
     with CaptureQueriesContext(connection) as captured:
         production_order_complete(order=order, outputs=[{"item": o, "actual_lb": D("39.5")} for o in outs])
     return captured
