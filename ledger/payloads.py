@@ -25,6 +25,14 @@ def document_line_payload(line: InvoiceLine | BillLine) -> dict:
     }
 
 
+def bill_line_payload(line: BillLine) -> dict:
+    return {
+        **document_line_payload(line),
+        "receipt": line.receipt_id,
+        "receipt_value": money(line.receipt_value),
+    }
+
+
 def _open_item(doc: Invoice | Bill) -> dict:
     return {
         "total": money(doc.total),
@@ -64,6 +72,6 @@ def bill_payload(bill: Bill, *, lines: Iterable[BillLine] | None = None) -> dict
         "bill_date": date_str(bill.bill_date),
         "due_date": date_str(bill.due_date),
         "memo": bill.memo,
-        "lines": [document_line_payload(line) for line in lines],
+        "lines": [bill_line_payload(line) for line in lines],
         **_open_item(bill),
     }

@@ -103,6 +103,7 @@ class AtpModel:
         self.move_ub = np.full(len(form.moves), HINF)
         self.keep_rhs: dict[tuple[int, int, int], float] = {}  # live shelf-life rows (others are relaxed)
         self.baseline: np.ndarray | None = None
+        self.good_basis: highspy.HighsBasis | None = None
         self.table: tuple | bool | None = None  # tier 1: (duals, lowest rhs keeping the basis, values, basic)
         self.position_mark: tuple | None = None
         self.position_loaded = 0.0
@@ -305,16 +306,36 @@ class AtpModel:
         elapsed = (time.perf_counter() - started) * 1000
         if status != highspy.HighsModelStatus.kOptimal:
             timed_out = status == highspy.HighsModelStatus.kTimeLimit
-            if not timed_out:
-                # Numerical trouble may leave a basis HiGHS cannot reuse; start the next solve cold. A time-out
-                # keeps its basis: the next solve continues from where this one stopped.
-                h.clearSolver()
+            self._recover(h)
             raise SolverFailure(h.modelStatusToString(status), timed_out=timed_out)
         if elapsed > time_limit_s * 1000 * (1 + CONTINUATIONS):
             # HiGHS checks its clock only between pivots (a one-pivot solve never looks at it); the limit is a
             # promise to the caller, so a late answer counts as a time-out.
             raise SolverFailure("Time limit reached", timed_out=True)
         return elapsed
+
+    def _recover(self, h: highspy.Highs) -> None:
+        """After a solve that did not finish, give `h` a basis the next request can start warm from.
+
+        A timed-out basis is neither primal nor dual feasible; the next request's solve would start from it with
+        its own bound changes on top, take as long, time out in turn, and so on: measured on the demo's LP, one
+        time-out under load turned every later check of the worker into a 503. The request object goes back to
+        the baseline's optimal basis (dual feasible for any request: a request changes bounds only); any other
+        object, or one without it, restarts from HiGHS' slack basis (numerical trouble may also leave a basis
+        HiGHS cannot reuse)."""
+        good = self.good_basis if h is self.h else None
+        extra_cols = h.getNumCol() - len(good.col_status) if good is not None else -1
+        extra_rows = h.getNumRow() - len(good.row_status) if good is not None else -1
+        if extra_cols >= 0 and extra_rows >= 0:
+            if extra_cols or extra_rows:  # a temporary column (shelf-life delivery) is still there: nonbasic
+                start = highspy.HighsBasis()
+                start.col_status = [*good.col_status, *[highspy.HighsBasisStatus.kLower] * extra_cols]
+                start.row_status = [*good.row_status, *[highspy.HighsBasisStatus.kBasic] * extra_rows]
+                start.valid = True
+                good = start
+            if h.setBasis(good) == highspy.HighsStatus.kOk:
+                return
+        h.clearSolver()
 
     def baseline_ensure(self, time_limit_s: float, *, table: bool = False) -> float:
         """The plan without any request: what a request's plan is compared with to name its sources.
@@ -329,6 +350,7 @@ class AtpModel:
                 self.basis_restored = basis.restore(self)
             elapsed = self._run(time_limit_s)
             self.baseline = np.asarray(self.h.getSolution().col_value)
+            self.good_basis = self.h.getBasis()  # where `h` restarts after a request's solve fails (_recover)
             if first and self.basis_key is not None:
                 basis.save(self)
         if table and self.table is None:

@@ -8,7 +8,7 @@ import requests
 
 from atp import selectors, services
 from atp.engine import cache
-from atp.engine.model import AtpModel
+from atp.engine.model import AtpModel, SolverFailure
 
 
 @pytest.fixture
@@ -83,6 +83,28 @@ def test_a_basis_from_another_position_still_reaches_the_cold_optimum(cut_networ
     assert (answer.result, answer.marginal_price_per_lb) == ("feasible", Decimal("9.5000"))
     over = services.atp_check(facility=a, item=x, quantity_lb=Decimal("1300"), delivery_date=net.day(5))
     assert (over.result, over.available_lb) == ("partial", Decimal("1200.00"))
+
+
+def test_a_solve_that_stops_early_leaves_the_model_warm_for_the_next(cut_network):
+    a, x = cut_network["a"], cut_network["x"]
+    cache.clear()
+    model = _model(x, a)
+    # 1,500 lb of X on day 5 means cutting 3,750 lb more (a plan some pivots from the baseline's); stop the solve
+    # after one pivot (an iteration limit: a time-out without the timing), leaving a half-done basis.
+    model.h.setOptionValue("simplex_iteration_limit", 1)
+    try:
+        with pytest.raises(SolverFailure):
+            model.solve(x.id, a.id, 5, 1500.0, 60.0)
+    finally:
+        model.h.setOptionValue("simplex_iteration_limit", 2**31 - 1)
+    # The request object is back on the baseline's optimal basis: re-solving the LP without a request takes no
+    # pivot (a half-done basis would need them, and the next request would start from it and time out in turn).
+    model.h.run()
+    assert model.h.getInfo().simplex_iteration_count == 0
+    answer = model.solve(x.id, a.id, 5, 1500.0, 60.0)
+    # Days 0-5 cut 6,000 lb -> 2,400 lb of X, 300 of it owed on day 6 but cut on day 6: 1,500 lb in full, the
+    # last of it from a cut (9.50).
+    assert answer.served == pytest.approx(1500.0) and answer.marginal == pytest.approx(9.5)
 
 
 def _server():

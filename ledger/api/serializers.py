@@ -178,8 +178,9 @@ class InvoiceLineSerializer(_DocumentLineSerializer):
 class BillLineSerializer(_DocumentLineSerializer):
     class Meta:
         model = BillLine
-        fields = ["id", "item", "description", "quantity_lb", "price_per_lb", "amount", "account"]
-        read_only_fields = ["id"]
+        fields = ["id", "item", "description", "quantity_lb", "price_per_lb", "amount", "account", "receipt",
+                  "receipt_value"]  # fmt: skip
+        read_only_fields = ["id", "receipt_value"]
         extra_kwargs = {
             "account": {"required": False, "help_text": "Expense or inventory; item lines default to inventory."}
         }

@@ -131,6 +131,13 @@ class InvoiceLine(DocumentLine):
 
 class BillLine(DocumentLine):
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines")
+    # The goods receipt this line bills (a stock movement, by string foreign key: ledger never imports
+    # inventory). Posting clears GRNI at the receipt's value and puts the difference to purchase price variance.
+    receipt = models.ForeignKey(
+        "inventory.StockMovement", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The goods receipt (stock movement) billed: GRNI is cleared at its value.",
+    )  # fmt: skip
+    receipt_value = MoneyField(null=True, blank=True, help_text="GRNI cleared (the receipt's value), on posting.")
 
     class Meta(DocumentLine.Meta):
         pass

@@ -18,7 +18,7 @@ from django.utils import timezone
 from cashsheet.api.fields import quantize
 from cashsheet.api.services import fields_check
 from ledger import locks
-from ledger.errors import InvalidInput, InvalidTransition
+from ledger.errors import Conflict, InvalidInput, InvalidTransition
 from ledger.models import (
     INVENTORY_ROLES,
     Account,
@@ -33,7 +33,7 @@ from ledger.models import (
     JournalEntry,
 )
 from ledger.payloads import bill_payload, invoice_payload
-from ledger.references import referenced_ids
+from ledger.references import referenced_ids, referenced_model
 from ledger.services.accounts import account_for_role
 from ledger.services.common import document_number, money, pk_of, user_or_none
 from ledger.services.journal import accounts_for_roles, journal_entry_post, journal_entry_reverse
@@ -42,9 +42,17 @@ from parties.models import Customer, Vendor
 from webhooks.services import event_emit
 
 S = DocumentStatus
+ZERO = Decimal("0.00")
 # What PATCH {"status": ...} may ask for from each state; partially_paid and paid follow from receipts.
 NEXT_STATES = {S.DRAFT: [S.POSTED, S.VOID], S.POSTED: [S.VOID], S.PARTIALLY_PAID: [], S.PAID: [], S.VOID: []}
 LINE_KEYS = {"item", "item_id", "description", "quantity_lb", "price_per_lb", "amount", "account", "account_id"}
+BILL_LINE_KEYS = LINE_KEYS | {"receipt", "receipt_id"}
+
+
+class ReceiptBilled(Conflict):
+    code = "receipt_billed"
+
+
 INVOICE_EDITABLE = frozenset({"customer", "invoice_date", "due_date", "memo", "lines", "sales_order_id"})
 BILL_EDITABLE = frozenset({"vendor", "bill_date", "due_date", "memo", "lines", "vendor_reference"})
 
@@ -94,7 +102,7 @@ def _lines(
     default = None
     out = []
     for i, raw in enumerate(lines):
-        unknown = set(raw) - LINE_KEYS
+        unknown = set(raw) - (BILL_LINE_KEYS if kind == "bill" else LINE_KEYS)
         if unknown:
             raise InvalidInput(f"Unknown line keys: {', '.join(sorted(unknown))}.", field=f"lines.{i}")
         item_id = pk_of(raw.get("item", raw.get("item_id")))
@@ -147,17 +155,21 @@ def _lines(
         description = raw.get("description") or ""
         if not item_id and not description:
             raise InvalidInput("A line without an item needs a description.", field=f"lines.{i}.description")
-        out.append(
-            line_model(
-                item_id=item_id,
-                description=description,
-                quantity_lb=quantity,
-                price_per_lb=price,
-                amount=amount,
-                account=account,
-                position=i,
-            )
+        row = line_model(
+            item_id=item_id,
+            description=description,
+            quantity_lb=quantity,
+            price_per_lb=price,
+            amount=amount,
+            account=account,
+            position=i,
         )
+        if kind == "bill":
+            row.receipt_id = pk_of(raw.get("receipt", raw.get("receipt_id")))
+            if row.receipt_id is not None and account.role != AccountRole.PURCHASES_CLEARING:
+                raise InvalidInput("A line billing a receipt clears goods received not invoiced: give no other "
+                                   "account.", field=f"lines.{i}.account")  # fmt: skip
+        out.append(row)
     item_ids = {line.item_id for line in out if line.item_id}
     if item_ids:
         found = referenced_ids(line_model, "item", item_ids)
@@ -167,6 +179,26 @@ def _lines(
     return out
 
 
+def _receipts_check(out: list) -> None:
+    """Each billed receipt exists, is a goods receipt, and is of the line's item (400 naming the line)."""
+    wanted = {line.receipt_id for line in out if getattr(line, "receipt_id", None)}
+    if not wanted:
+        return
+    movements = referenced_model(BillLine, "receipt")._base_manager.filter(pk__in=wanted)
+    found = {pk: (kind, item_id) for pk, kind, item_id in movements.values_list("pk", "kind", "item_id")}
+    for i, line in enumerate(out):
+        if not getattr(line, "receipt_id", None):
+            continue
+        kind, item_id = found.get(line.receipt_id, (None, None))
+        if kind != "receipt":
+            raise InvalidInput(f"Stock movement {line.receipt_id} is not a goods receipt.", field=f"lines.{i}.receipt")
+        if line.item_id is None:
+            line.item_id = item_id
+        elif line.item_id != item_id:
+            raise InvalidInput(f"Receipt {line.receipt_id} is of item {item_id}, not {line.item_id}.",
+                               field=f"lines.{i}.receipt")  # fmt: skip
+
+
 def _invoice_lines(lines: list[dict]) -> list[InvoiceLine]:
     return _lines(
         InvoiceLine, lines, kind="invoice", line_types=(AccountType.REVENUE,), default_role=AccountRole.SALES_REVENUE
@@ -174,7 +206,9 @@ def _invoice_lines(lines: list[dict]) -> list[InvoiceLine]:
 
 
 def _bill_lines(lines: list[dict]) -> list[BillLine]:
-    return _lines(BillLine, lines, kind="bill", line_types=(AccountType.EXPENSE, AccountType.ASSET), default_role=None)
+    out = _lines(BillLine, lines, kind="bill", line_types=(AccountType.EXPENSE, AccountType.ASSET), default_role=None)
+    _receipts_check(out)
+    return out
 
 
 def _lines_save(doc: Invoice | Bill, rows: list, *, fk: str) -> None:
@@ -225,16 +259,28 @@ def _draft_edit(model, doc, *, kind: str, fk: str, date_field: str, changes: dic
 def _post_entry(
     doc: Invoice | Bill, lines: list, *, kind: str, control_role: str, source: str, entry_date: date, dim: dict, actor
 ) -> JournalEntry:
-    """The document's journal entry (control account against each line's account), and the doc marked posted."""
+    """The document's journal entry (control account against each line's account), and the doc marked posted.
+    A bill line that names its goods receipt clears GRNI at the receipt's value (`receipt_value`, set by
+    bill_post); the difference to what the vendor billed goes to purchase price variance."""
     if not lines:
         raise InvalidInput(f"An {kind} needs at least one line to be posted.", field="lines")
-    locked, (control,) = accounts_for_roles(control_role, ids={line.account_id for line in lines})
+    billed = [line for line in lines if getattr(line, "receipt_value", None) is not None]
+    roles = (control_role, AccountRole.PURCHASE_PRICE_VARIANCE) if billed else (control_role,)
+    locked, (control, *ppv) = accounts_for_roles(*roles, ids={line.account_id for line in lines})
     control_side, line_side = ("debit", "credit") if source == EntrySource.INVOICE else ("credit", "debit")
     entry_lines = [{"account": control, control_side: doc.total, "memo": doc.number, **dim}]
-    entry_lines += [
-        {"account": line.account_id, line_side: line.amount, "memo": line.description or doc.number, **dim}
-        for line in lines
-    ]
+    for line in lines:
+        memo = line.description or doc.number
+        value = getattr(line, "receipt_value", None)
+        if value is None:
+            entry_lines.append({"account": line.account_id, line_side: line.amount, "memo": memo, **dim})
+            continue
+        if value:
+            entry_lines.append({"account": line.account_id, "debit": value, "memo": memo, **dim})
+        variance = line.amount - value
+        if variance:
+            side = "debit" if variance > 0 else "credit"
+            entry_lines.append({"account": ppv[0], side: abs(variance), "memo": f"{memo} (price variance)", **dim})
     entry = journal_entry_post(
         entry_date=entry_date,
         memo=f"{kind.title()} {doc.number}",
@@ -250,6 +296,32 @@ def _post_entry(
     doc.posted_at = timezone.now()
     doc.save(update_fields=["status", "journal_entry", "posted_at", "updated_at"])
     return entry
+
+
+def _receipt_values(bill: Bill, lines: list[BillLine]) -> None:
+    """Set each receipt line's `receipt_value` (what the goods receipt credited to GRNI), refusing a receipt
+    that another posted bill already billed (409). The receipts' rows are locked in pk order, so two bills for
+    one receipt cannot both post."""
+    ids = sorted({line.receipt_id for line in lines if line.receipt_id})
+    if not ids:
+        return
+    movements = referenced_model(BillLine, "receipt")._base_manager.select_for_update().filter(pk__in=ids)
+    values = dict(movements.order_by("pk").values_list("pk", "value"))
+    taken = set(
+        BillLine.objects.filter(receipt_id__in=ids, bill__status__in=[S.POSTED, S.PARTIALLY_PAID, S.PAID])
+        .exclude(bill=bill)
+        .values_list("receipt_id", flat=True)
+    )
+    for position, line in enumerate(lines):
+        if not line.receipt_id:
+            continue
+        if line.receipt_id in taken:
+            raise ReceiptBilled(
+                f"Receipt {line.receipt_id} is billed already by another posted bill.",
+                field=f"lines.{position}.receipt", receipt=line.receipt_id,
+            )  # fmt: skip
+        line.receipt_value = quantize(abs(values.get(line.receipt_id) or ZERO))
+    BillLine.objects.bulk_update([line for line in lines if line.receipt_id], ["receipt_value"])
 
 
 def _void(model, doc, *, kind: str, actor) -> Invoice | Bill:
@@ -395,6 +467,7 @@ def bill_post(*, bill: Bill, actor=None) -> Bill:
         if bill.status != S.DRAFT:
             _refuse(bill, "bill", S.POSTED)
         lines = list(bill.lines.order_by("position", "id"))
+        _receipt_values(bill, lines)
         _post_entry(
             bill, lines, kind="bill", control_role=AccountRole.ACCOUNTS_PAYABLE, source=EntrySource.BILL,
             entry_date=bill.bill_date, dim={"vendor_id": bill.vendor_id}, actor=actor,

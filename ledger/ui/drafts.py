@@ -24,6 +24,8 @@ from ledger.ui.lines import (
     EntryForm,
     EntryLineFormSet,
     InvoiceForm,
+    account_choices,
+    accounts_for,
     filled_lines,
     item_codes,
     line_error,
@@ -54,7 +56,9 @@ BILL = Doc("bills", "bill", "vendor", "bill_date", BillForm, BILL_ACCOUNTS,
 
 
 def _formset(doc: Doc, data=None, initial=None):
-    return DocumentLineFormSet(data, initial=initial, prefix="lines", form_kwargs={"account_types": doc.account_types})
+    choices = account_choices(accounts_for(*doc.account_types))
+    return DocumentLineFormSet(data, initial=initial, prefix="lines",
+                               form_kwargs={"account_types": doc.account_types, "choices": choices})  # fmt: skip
 
 
 def _page(request, doc: Doc, form, formset, obj=None):
@@ -141,7 +145,8 @@ def bill_edit(request, pk: int):
 def entry_new(request):
     """A manual journal entry: balanced to the cent, in an open period, never to a control account."""
     form = EntryForm(request.POST or None, initial={"entry_date": timezone.localdate()})
-    formset = EntryLineFormSet(request.POST or None, prefix="lines")
+    choices = account_choices(selectors.account_list().filter(active=True).order_by("code"))
+    formset = EntryLineFormSet(request.POST or None, prefix="lines", form_kwargs={"choices": choices})
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         lines = [f.line() for f in filled_lines(formset)]
         try:
