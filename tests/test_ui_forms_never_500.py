@@ -49,7 +49,7 @@ def _targets(silo) -> list[str]:
         f"/invoices/{pk[Invoice]}/edit/", f"/invoices/{pk[Invoice]}/post/", f"/bills/{pk[Bill]}/edit/",
         f"/journal-entries/{pk[JournalEntry]}/reverse/", f"/periods/{pk[Period]}/close/",
         f"/sales-orders/{pk[SalesOrder]}/confirm/", f"/sales-orders/{pk[SalesOrder]}/ship/",
-        f"/settings/webhooks/{pk[WebhookEndpoint]}/",
+        f"/settings/webhooks/{pk[WebhookEndpoint]}/", f"/lp-runs/{pk[LpRun]}/apply/",
         reverse("ui-report", args=["ar-aging"]),
     ]  # fmt: skip
     return urls

@@ -96,3 +96,21 @@ def test_order_lists_issue_a_fixed_number_of_queries(silo, make_user, plant, rib
     assert page_queries(client, "/production-orders/") == one
     page_queries(client, "/transfer-orders/")
     assert page_queries(client, "/transfer-orders/") == page_queries(client, "/transfer-orders/")
+
+
+def test_apply_an_lp_runs_plan_from_its_page(silo, make_user, plant, rib_pattern, today):
+    from atp.models import LpRun
+
+    rows = [{"kind": "cut", "date": str(today + timedelta(days=1)), "facility_id": plant.code, "to_facility_id": None,
+             "pattern": rib_pattern.code, "imps_code": rib_pattern.rib.imps_code, "lb": 120.0}]  # fmt: skip
+    run = LpRun.objects.create(horizon_days=14, status="succeeded", plan={"rows": rows, "shortfall_lb": 0})
+    client = ui_client(silo, make_user(superuser=True))
+    assert f"/lp-runs/{run.pk}/apply/" in client.get(f"/lp-runs/{run.pk}/").content.decode()
+    applied = text(client.post(f"/lp-runs/{run.pk}/apply/", follow=True))
+    order = ProductionOrder.objects.get(pattern=rib_pattern)
+    assert f"applied: planned {order.number}" in applied and order.planned_input_lb == D("120.00")
+    again = text(client.post(f"/lp-runs/{run.pk}/apply/", follow=True))
+    assert "was applied before" in again and ProductionOrder.objects.filter(pattern=rib_pattern).count() == 1
+    reader = ui_client(silo, make_user("atp.view_lprun"))
+    assert f"/lp-runs/{run.pk}/apply/" not in reader.get(f"/lp-runs/{run.pk}/").content.decode()
+    assert reader.post(f"/lp-runs/{run.pk}/apply/").status_code == 403
