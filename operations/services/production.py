@@ -326,7 +326,9 @@ def production_order_complete(
                 movement.value,
                 movement.unit_cost_per_lb,
             )
-        row.save()
+    ProductionOrderOutput.objects.bulk_update(
+        [row for row, _ in actuals], ["actual_lb", "list_price_per_lb", "lot", "movement", "value", "unit_cost_per_lb"]
+    )
     order.status, order.completed_at = S.COMPLETED, timezone.now()
     order.input_lb, order.input_value, order.processing_cost = input_lb, input_value, processing
     order.journal_entry_id = entry.pk if entry else None
