@@ -139,7 +139,10 @@ class LpRunSerializer(ResourceSerializer):
 
 
 class LpPlanRowSerializer(serializers.Serializer):
-    """One row of an LP run's plan (atp.tasks._rows); the schema only: the plan is stored as built."""
+    """One row of an LP run's plan (atp.tasks._rows); the schema only: the plan is stored as built. Every row
+    has kind, date, facility_id, imps_code and lb; a transfer adds to_facility_id, a cut its pattern."""
+
+    optional_fields = ("to_facility_id", "pattern")
 
     kind = serializers.ChoiceField(choices=["cut", "transfer", "shortfall", "writeoff", "shelf_life_shortfall"])
     date = serializers.DateField()
@@ -153,6 +156,7 @@ class LpPlanRowSerializer(serializers.Serializer):
 class LpPlanSerializer(serializers.Serializer):
     """A succeeded run's plan; `{}` while the run is queued or running, or when it failed."""
 
+    optional_keys = True  # the schema's response rule (cashsheet/api/openapi.py): no key is always there
     rows = LpPlanRowSerializer(many=True, required=False)
     components = serializers.IntegerField(required=False, help_text="Independent sub-networks solved.")
     shortfall_lb = serializers.FloatField(required=False)

@@ -244,8 +244,10 @@ class AutoSchema(openapi.AutoSchema):
         schema = super()._map_basic_serializer(serializer, direction)
         if direction == "response" and schema.get("properties") and not getattr(serializer, "optional_keys", False):
             # A serializer renders every readable field on every row: a client may rely on each key.
-            # (`optional_keys = True`: a stored JSON object whose keys are each optional, e.g. an address.)
-            schema["required"] = sorted(schema["properties"])
+            # (`optional_keys = True`: a stored JSON object whose keys are each optional, e.g. an address;
+            # `optional_fields`: the keys only some rows carry, e.g. a plan row's `pattern` for cuts.)
+            optional = set(getattr(serializer, "optional_fields", ()))
+            schema["required"] = sorted(set(schema["properties"]) - optional)
         return schema
 
     def _error_statuses(self) -> list[int]:

@@ -132,11 +132,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     # --- Cursor mode ---------------------------------------------------------------------------------
 
-    def _mode(self, request) -> tuple[str, bool]:
+    def _mode(self, request, model) -> tuple[str, bool]:
         ordering = (request.query_params.get("ordering") or "").strip()
         if ordering == "updated_at" or (not ordering and "updated_since" in request.query_params):
             return SYNC_MODE, False
-        modes = {"": (CREATED_MODE, False), "created_at": (CREATED_MODE, False), "-created_at": (CREATED_MODE, True),
+        # A list of rows without created_at (permissions) is keyed by id: same order of creation.
+        created = CREATED_MODE if any(f.name == "created_at" for f in model._meta.concrete_fields) else ID_MODE
+        modes = {"": (created, False), "created_at": (created, False), "-created_at": (created, True),
                  "id": (ID_MODE, False), "-id": (ID_MODE, True)}  # fmt: skip
         if ordering not in modes:
             raise ValidationError(
@@ -145,7 +147,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return modes[ordering]
 
     def _paginate_by_cursor(self, queryset, request):
-        mode, descending = self._mode(request)
+        mode, descending = self._mode(request, queryset.model)
         size = self.get_page_size(request)
         token = request.query_params.get(CURSOR_PARAM) or ""
         state = None

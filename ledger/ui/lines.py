@@ -22,13 +22,18 @@ from parties import selectors as parties
 MAX_LINES = 50
 
 
-def _accounts(*types: str):
+def accounts_for(*types: str):
     return selectors.account_list().filter(active=True, type__in=types).order_by("code")
 
 
 class AccountChoice(forms.ModelChoiceField):
     def label_from_instance(self, account):
         return f"{account.code} · {account.name}"
+
+
+def account_choices(queryset) -> list[tuple]:
+    """The <option>s of an account picker, read once for every line of a form (not one query per line)."""
+    return [("", "---------"), *((a.pk, f"{a.code} · {a.name}") for a in queryset)]
 
 
 class ItemCodeField(forms.CharField):
@@ -73,9 +78,11 @@ class DocumentLineForm(_LineBase):
                                 label="Amount $", help_text="Blank: pounds × price.")  # fmt: skip
     account = AccountChoice(queryset=selectors.account_list().none(), required=False)
 
-    def __init__(self, *args, account_types=(), **kwargs):
+    def __init__(self, *args, account_types=(), choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = _accounts(*account_types)
+        self.fields["account"].queryset = accounts_for(*account_types)  # validates a posted account
+        if choices is not None:
+            self.fields["account"].choices = choices
 
     def line(self) -> dict:
         data, out = self.cleaned_data, {}
@@ -90,6 +97,19 @@ class DocumentLineForm(_LineBase):
         return out
 
 
+class BillLineForm(DocumentLineForm):
+    receipt = forms.IntegerField(
+        required=False, min_value=1, label="Goods receipt #",
+        help_text="The stock movement received: GRNI is cleared at its value, the difference to price variance.",
+    )  # fmt: skip
+
+    def line(self) -> dict:
+        out = super().line()
+        if self.cleaned_data.get("receipt"):
+            out["receipt"] = self.cleaned_data["receipt"]
+        return out
+
+
 class EntryLineForm(_LineBase):
     account = AccountChoice(queryset=selectors.account_list().none(), required=False)
     debit = forms.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False,
@@ -98,9 +118,11 @@ class EntryLineForm(_LineBase):
                                 label="Credit $")  # fmt: skip
     memo = forms.CharField(max_length=500, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = selectors.account_list().filter(active=True).order_by("code")
+        if choices is not None:
+            self.fields["account"].choices = choices
 
     def clean(self):
         data = super().clean()
@@ -120,6 +142,7 @@ class EntryLineForm(_LineBase):
 
 
 DocumentLineFormSet = forms.formset_factory(DocumentLineForm, extra=3, max_num=MAX_LINES, absolute_max=MAX_LINES)
+BillLineFormSet = forms.formset_factory(BillLineForm, extra=3, max_num=MAX_LINES, absolute_max=MAX_LINES)
 EntryLineFormSet = forms.formset_factory(EntryLineForm, extra=4, max_num=MAX_LINES, absolute_max=MAX_LINES)
 
 

@@ -209,3 +209,26 @@ def transfer_order_action(request, pk: int, action: str):
     # Refused: the form again, with the error beside the date and what was typed.
     return _action_page(request, transfer_orders, order, form, f"{action.capitalize()} transfer order {order.number}",
                         f"{action.capitalize()} {order.number}")  # fmt: skip
+
+
+@ui_view("atp.view_lprun", "inventory.add_productionorder", "inventory.add_transferorder", methods=("POST",))
+def lp_run_apply(request, pk: int):
+    """Plan the orders of a succeeded LP run (planning.lp_run_apply, as POST /api/v2/lp-runs/{id}/apply/).
+    Served here, like the API's: the runs are atp's, the orders operations', and atp never imports operations."""
+    from atp.selectors import lp_run_list
+    from operations.services import planning
+
+    run = get_object_or_404(lp_run_list().defer("model_mps", "model_lp"), pk=pk)
+    try:
+        with transaction.atomic():
+            applied = planning.lp_run_apply(run=run, actor=request.user)
+        numbers = [o.number for o in (*applied.production_orders, *applied.transfer_orders)]
+        if applied.already_applied:
+            messages.info(request, f"LP run {run.pk} was applied before: {', '.join(numbers) or 'no orders'}.")
+        elif numbers:
+            messages.success(request, f"LP run {run.pk} applied: planned {', '.join(numbers)}.")
+        else:
+            messages.info(request, f"LP run {run.pk}: planned orders already cover its plan; nothing added.")
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    return redirect("ui-lp-runs-detail", pk)

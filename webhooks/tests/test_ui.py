@@ -78,3 +78,30 @@ def test_the_dashboard_shows_the_last_webhook_failures_to_who_may_see_them(silo,
     assert "503" in panel and "sales_order.created" in panel and f"/settings/webhooks/{endpoint.pk}/" in panel
     assert "200" not in panel  # a success is no failure
     assert "panel-webhook-failures" not in signed_in(silo, make_user()).get("/").content.decode()
+
+
+def test_redeliver_from_the_log_puts_the_delivery_back_and_a_viewer_cannot(silo, make_user):
+    from django.utils import timezone
+
+    from webhooks import services
+    from webhooks.models import Delivery, DeliveryAttempt, Event
+
+    endpoint = services.endpoint_create(url="http://127.0.0.1:9/again", events=["*"])
+    event = Event.objects.create(type="sales_order.created", api_version="v2", data={"object": {}})
+    delivery = Delivery.objects.create(event=event, endpoint=endpoint, next_attempt_at=timezone.now(), status="failed")
+    attempt = DeliveryAttempt.objects.create(delivery=delivery, endpoint=endpoint, event=event, attempt=1,
+                                             response_status=500)  # fmt: skip
+    viewer = signed_in(silo, make_user("webhooks.view_webhookendpoint"))
+    log = viewer.get(f"/settings/webhooks/{endpoint.pk}/").content.decode()
+    assert "Redeliver" not in log and "500" in log
+    assert viewer.post(f"/settings/webhooks/{endpoint.pk}/attempts/{attempt.pk}/redeliver/").status_code in (403, 404)
+    admin = signed_in(silo, make_user(superuser=True))
+    url = f"/settings/webhooks/{endpoint.pk}/"
+    button = admin.get(url).content.decode()
+    assert f'Redeliver<span class="visually-hidden"> sales_order.created {event.pk}' in button
+    redeliver = f"/settings/webhooks/{endpoint.pk}/attempts/{attempt.pk}/redeliver/"
+    assert f'hx-post="{redeliver}"' in button
+    answer = admin.post(redeliver, HTTP_HX_REQUEST="true")
+    assert answer.status_code == 200 and 'id="delivery-log"' in answer.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.status == "pending" and "queued for delivery again" in answer.content.decode()
