@@ -24,6 +24,7 @@ from django.db import connection
 pytestmark = [pytest.mark.live, pytest.mark.slow]
 
 EXAMPLES = int(os.environ.get("CASHSHEET_SCHEMATHESIS_EXAMPLES", "3"))
+SEED = os.environ.get("CASHSHEET_SCHEMATHESIS_SEED", "17")
 CHECKS = "status_code_conformance,response_schema_conformance,not_a_server_error"
 FAR_ID = 900_000_001  # ids the run's own user and token get (generated ids are small or extreme)
 
@@ -63,7 +64,7 @@ def test_every_operation_conforms_to_the_document(http_server, fuzz_silo_token, 
     done = subprocess.run(
         [sys.executable, "-m", "schemathesis.cli", "run", str(schema), "--url", http_server.url,
          "-H", f"Host: {host}", "-H", f"Authorization: Bearer {token}",
-         "-c", CHECKS, "-n", str(EXAMPLES), "--seed", "17", "--phases", "examples,fuzzing",
+         "-c", CHECKS, "-n", str(EXAMPLES), "--seed", SEED, "--phases", "examples,fuzzing",
          "--workers", "2", "--request-timeout", "60", "--no-color", "--output-truncate", "true",
          "--suppress-health-check", "all", "--report", "ndjson", "--report-ndjson-path", str(report)],
         capture_output=True, text=True, timeout=900, cwd=tmp_path,
