@@ -127,3 +127,36 @@ def lots_available(
     with connection.cursor() as cursor:
         cursor.execute(_LOTS_AVAILABLE_SQL.format(where=where), params)
         return {lot_id: (closing, available, short) for lot_id, closing, available, short in cursor.fetchall()}
+
+
+# The same move for many pairs in one statement (distinct (facility, item) pairs: a production's outputs).
+_MOVE_STOCK_DAYS_MANY_SQL = f"""
+WITH m(f, i, d, q, v) AS (
+  SELECT * FROM unnest(%(f)s::bigint[], %(i)s::bigint[], %(d)s::date[], %(q)s::numeric[], %(v)s::numeric[])
+),
+moved AS (
+  UPDATE {_DAY} AS s SET closing_lb = s.closing_lb + m.q, closing_value = s.closing_value + m.v
+  FROM m WHERE s.facility_id = m.f AND s.item_id = m.i AND s.date >= m.d
+  RETURNING s.facility_id, s.item_id, s.date
+)
+INSERT INTO {_DAY} (facility_id, item_id, date, closing_lb, closing_value)
+SELECT m.f, m.i, m.d, COALESCE(p.closing_lb, 0) + m.q, COALESCE(p.closing_value, 0) + m.v
+FROM m
+LEFT JOIN LATERAL (
+  SELECT closing_lb, closing_value FROM {_DAY}
+  WHERE facility_id = m.f AND item_id = m.i AND date < m.d ORDER BY date DESC LIMIT 1
+) AS p ON true
+WHERE NOT EXISTS (SELECT 1 FROM moved WHERE moved.facility_id = m.f AND moved.item_id = m.i AND moved.date = m.d)
+"""
+
+
+def stock_days_move_many(*, rows: list[tuple[int, int, date, Decimal, Decimal]]) -> None:
+    """stock_days_move for many (facility_id, item_id, on, quantity, value) rows of distinct pairs, one statement."""
+    if not rows:
+        return
+    pairs = {(f, i) for f, i, *_ in rows}
+    if len(pairs) != len(rows):
+        raise ValueError("stock_days_move_many takes each (facility, item) pair once")
+    f, i, d, q, v = (list(column) for column in zip(*rows, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(_MOVE_STOCK_DAYS_MANY_SQL, {"f": f, "i": i, "d": d, "q": q, "v": v})

@@ -96,6 +96,22 @@ def lot_code_next(*, facility: Facility, on: date) -> str:
     return f"{facility.code}-{on:%y%j}-{value:04d}"
 
 
+def lot_codes_next(*, facility: Facility, on: date, count: int) -> list[str]:
+    """`count` generated codes in one statement (the sequence advanced by `count`, its row locked likewise)."""
+    if count <= 0:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_LOTS_SQL, [count, count])
+        last = cursor.fetchone()[0]
+    return [f"{facility.code}-{on:%y%j}-{value:04d}" for value in range(last - count + 1, last + 1)]
+
+
+_NEXT_LOTS_SQL = f"""
+INSERT INTO {InventorySequence._meta.db_table} AS s (name, value) VALUES ('lot', %s)
+ON CONFLICT (name) DO UPDATE SET value = s.value + %s RETURNING value
+"""
+
+
 # One statement: the row exists in every silo (migration), the insert only guards a hand-made schema.
 _NEXT_LOT_SQL = f"""
 INSERT INTO {InventorySequence._meta.db_table} AS s (name, value) VALUES ('lot', 1)

@@ -10,14 +10,28 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from cashsheet.api.exceptions import InvalidInput
 from cashsheet.api.fields import quantize
 from inventory.locks import lot_balances_lock, stock_balances_lock
-from inventory.models import Facility, Item, Lot, LotEdge, LotOrigin, LotState, MovementKind, StockMovement
+from inventory.models import (
+    Facility,
+    Item,
+    Lot,
+    LotBalance,
+    LotDay,
+    LotEdge,
+    LotOrigin,
+    LotState,
+    MovementKind,
+    StockBalance,
+    StockMovement,
+)
+from inventory.services.days import stock_days_move_many
 from inventory.services.inputs import date_input, quantity_input, unit_cost_input
-from inventory.services.lots import lot_code_next, lot_create, shelf_life_use_by
+from inventory.services.lots import lot_code_next, lot_codes_next, lot_create, shelf_life_use_by
 from inventory.services.stock import _apply, _fresh, _inbound_lot, _take
 
 
@@ -108,8 +122,27 @@ def lot_transform(
     values = output_values(input_value) if output_values is not None else None
     earliest_use_by = min((lot.use_by_date for lot, _ in taken if lot.use_by_date), default=None)
     kill_dates = [lot.kill_date for lot, _ in taken if lot.kill_date]
+    # New lots (the usual case) are written in batches: a fixed number of statements whatever the number of
+    # outputs. An output into a lot that exists (or two outputs of one item) goes one by one.
+    fresh = [o for o in outputs if o.lot is None]
+    batched = len({o.item.pk for o in fresh}) == len(fresh)
+    new_lots = _new_lots(
+        outputs if batched else [], facility=facility, on=production_date,
+        earliest_use_by=earliest_use_by, kill_date=min(kill_dates) if kill_dates else None,
+        production_order=production_order,
+    )  # fmt: skip
+    pending: list[tuple[int, Lot, Decimal, Decimal | None, Decimal | None]] = []
     for index, output in enumerate(outputs):
         quantity = quantize(output.quantity_lb)
+        cost, value = output.unit_cost_per_lb, None
+        if values is not None:
+            value = quantize(values[index])
+            cost = quantize(value / quantity, 4)
+        elif cost is None:
+            cost = quantize(input_value / output_lb, 4) if output_lb else Decimal("0.0000")
+        if index in new_lots:
+            pending.append((index, new_lots[index], quantity, cost, value))
+            continue
         lot = output.lot
         if lot is None:
             use_by = output.use_by_date or shelf_life_use_by(
@@ -131,12 +164,6 @@ def lot_transform(
                 lot=lot, kind=MovementKind.PRODUCTION_OUTPUT, facility=facility, item=output.item,
                 on=production_date, unit_cost=None,
             )  # fmt: skip
-        cost, value = output.unit_cost_per_lb, None
-        if values is not None:
-            value = quantize(values[index])
-            cost = quantize(value / quantity, 4)
-        elif cost is None:
-            cost = quantize(input_value / output_lb, 4) if output_lb else Decimal("0.0000")
         lot_balance = lot_balances_lock(pairs=[(lot.pk, facility.pk)])[(lot.pk, facility.pk)]
         movement = _apply(
             balance=balances[(facility.pk, output.item.pk)], lot_balance=lot_balance, lot=_fresh([lot])[lot.pk],
@@ -144,7 +171,14 @@ def lot_transform(
             quantity=quantity, effective_date=production_date, unit_cost=cost, value=value,
             field=f"outputs.{index}.quantity_lb", memo=memo, source_type=source_type, source_id=source_id,
         )  # fmt: skip
-        result.outputs.append(movement)
+        pending.append((index, lot, quantity, None, movement))
+    made = _outputs_into_new_lots(
+        [(i, lot, lb, cost, value) for i, lot, lb, cost, value in pending if i in new_lots],
+        outputs=outputs, balances=balances, facility=facility, on=production_date, memo=memo,
+        source_type=source_type, source_id=source_id,
+    )  # fmt: skip
+    for index, lot, _lb, _cost, movement in sorted(pending, key=lambda row: row[0]):
+        result.outputs.append(made[index] if index in new_lots else movement)
         result.lots.append(lot)
     # Each input's lb is shared over the outputs by their lb; the last output takes the rounding rest.
     for parent, lb in taken:
@@ -159,3 +193,77 @@ def lot_transform(
                 )
     LotEdge.objects.bulk_create(result.edges)
     return result
+
+
+def _new_lots(outputs: list[TransformOutput], *, facility, on, earliest_use_by, kill_date, production_order) -> dict:
+    """The new lots of the `outputs` that name no lot (each of its own item), created in one INSERT: index in
+    `outputs` -> Lot. A code the caller gives goes through lot_create (its checks), one by one."""
+    wanted = [(n, o) for n, o in enumerate(outputs) if o.lot is None]
+    if not wanted:
+        return {}
+    codes = iter(lot_codes_next(facility=facility, on=on, count=sum(1 for _, o in wanted if not o.code)))
+    out, rows = {}, []
+    for index, output in wanted:
+        use_by = output.use_by_date or shelf_life_use_by(item=output.item, pack_date=on, state=output.state)
+        if output.use_by_date is None and earliest_use_by is not None:
+            use_by = max(min(use_by, earliest_use_by), on)
+        if output.code:
+            lot = lot_create(item=output.item, facility=facility, origin=LotOrigin.PRODUCTION, pack_date=on,
+                             code=output.code, state=output.state, use_by_date=use_by, kill_date=kill_date,
+                             unit_cost_per_lb=output.unit_cost_per_lb)  # fmt: skip
+            if production_order is not None:
+                rows.append(lot)
+            out[index] = lot
+            continue
+        out[index] = Lot(
+            item=output.item, facility=facility, code=next(codes), origin=LotOrigin.PRODUCTION, pack_date=on,
+            use_by_date=use_by, state=output.state, kill_date=kill_date, unit_cost_per_lb=output.unit_cost_per_lb,
+            production_order=production_order,
+        )  # fmt: skip
+    Lot.objects.bulk_create([lot for lot in out.values() if lot.pk is None])
+    if rows:
+        Lot.objects.filter(pk__in=[lot.pk for lot in rows]).update(production_order=production_order)
+        for lot in rows:
+            lot.production_order = production_order
+    return out
+
+
+def _outputs_into_new_lots(rows, *, outputs, balances, facility, on, memo, source_type, source_id) -> dict:
+    """Post production_output movements into new lots (each of its own item): movements, lot balances, lot
+    days and stock days in one statement each, the stock balances in one UPDATE. The balances are locked by the
+    caller; new lots have no other rows, so their balance and day rows are created at the lb they receive.
+    Returns index -> movement."""
+    if not rows:
+        return {}
+    now = timezone.now()
+    movements, balance_rows, days = {}, [], []
+    for index, lot, quantity, cost, value in rows:
+        item = outputs[index].item
+        balance = balances[(facility.pk, item.pk)]
+        if value is None:
+            if cost is None:
+                cost = balance.avg_cost_per_lb if balance.on_hand_lb > 0 else item.standard_cost_per_lb
+            value = quantize(quantity * cost, 2)
+        movements[index] = StockMovement(
+            facility=facility, item=item, lot=lot, kind=MovementKind.PRODUCTION_OUTPUT, direction=1,
+            quantity_lb=quantity, effective_date=on, unit_cost_per_lb=cost, value=value, memo=memo,
+            source_type=source_type, source_id=source_id,
+        )  # fmt: skip
+        new_on_hand, new_value = balance.on_hand_lb + quantity, balance.value + value
+        avg = quantize(new_value / new_on_hand, 4) if new_on_hand > 0 else balance.avg_cost_per_lb
+        balance_rows.append((balance.pk, quantity, value, avg))
+        balance.on_hand_lb, balance.value, balance.avg_cost_per_lb = new_on_hand, new_value, avg
+        days.append((facility.pk, item.pk, on, quantity, value))
+    stock_days_move_many(rows=days)
+    LotDay.objects.bulk_create([LotDay(lot=lot, facility=facility, date=on, closing_lb=lb) for _, lot, lb, *_ in rows])
+    LotBalance.objects.bulk_create([LotBalance(lot=lot, facility=facility, on_hand_lb=lb) for _, lot, lb, *_ in rows])
+    StockMovement.objects.bulk_create(list(movements.values()))
+    ids, lbs, values, avgs = (list(column) for column in zip(*balance_rows, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {StockBalance._meta.db_table} AS b SET on_hand_lb = b.on_hand_lb + v.q, value = b.value + v.v, "
+            "avg_cost_per_lb = v.a, updated_at = %s FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[], "
+            "%s::numeric[]) AS v(id, q, v, a) WHERE b.id = v.id",
+            [now, ids, lbs, values, avgs],
+        )
+    return movements

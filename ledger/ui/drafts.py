@@ -20,6 +20,7 @@ from ledger.ui.lines import (
     BILL_ACCOUNTS,
     INVOICE_ACCOUNTS,
     BillForm,
+    BillLineFormSet,
     DocumentLineFormSet,
     EntryForm,
     EntryLineFormSet,
@@ -45,6 +46,7 @@ class Doc:
     create: Callable
     update: Callable
     header_fields: tuple[str, ...]
+    formset: type = DocumentLineFormSet
 
 
 INVOICE = Doc("invoices", "invoice", "customer", "invoice_date", InvoiceForm, INVOICE_ACCOUNTS,
@@ -52,13 +54,14 @@ INVOICE = Doc("invoices", "invoice", "customer", "invoice_date", InvoiceForm, IN
               ("customer", "invoice_date", "due_date", "memo"))  # fmt: skip
 BILL = Doc("bills", "bill", "vendor", "bill_date", BillForm, BILL_ACCOUNTS,
            "Blank on an item line: goods received not invoiced.", selectors.bill_list, services.bill_create,
-           services.bill_update, ("vendor", "bill_date", "due_date", "vendor_reference", "memo"))  # fmt: skip
+           services.bill_update, ("vendor", "bill_date", "due_date", "vendor_reference", "memo"),
+           BillLineFormSet)  # fmt: skip
 
 
 def _formset(doc: Doc, data=None, initial=None):
     choices = account_choices(accounts_for(*doc.account_types))
-    return DocumentLineFormSet(data, initial=initial, prefix="lines",
-                               form_kwargs={"account_types": doc.account_types, "choices": choices})  # fmt: skip
+    return doc.formset(data, initial=initial, prefix="lines",
+                       form_kwargs={"account_types": doc.account_types, "choices": choices})  # fmt: skip
 
 
 def _page(request, doc: Doc, form, formset, obj=None):
@@ -115,6 +118,7 @@ def _edit(request, doc: Doc, pk: int):
             "price_per_lb": line.price_per_lb,
             "amount": line.amount,
             "account": line.account_id,
+            "receipt": getattr(line, "receipt_id", None),
         }  # fmt: skip
         for line in obj.lines.select_related("item").order_by("position", "pk")
     ]

@@ -97,6 +97,19 @@ class DocumentLineForm(_LineBase):
         return out
 
 
+class BillLineForm(DocumentLineForm):
+    receipt = forms.IntegerField(
+        required=False, min_value=1, label="Goods receipt #",
+        help_text="The stock movement received: GRNI is cleared at its value, the difference to price variance.",
+    )  # fmt: skip
+
+    def line(self) -> dict:
+        out = super().line()
+        if self.cleaned_data.get("receipt"):
+            out["receipt"] = self.cleaned_data["receipt"]
+        return out
+
+
 class EntryLineForm(_LineBase):
     account = AccountChoice(queryset=selectors.account_list().none(), required=False)
     debit = forms.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False,
@@ -129,6 +142,7 @@ class EntryLineForm(_LineBase):
 
 
 DocumentLineFormSet = forms.formset_factory(DocumentLineForm, extra=3, max_num=MAX_LINES, absolute_max=MAX_LINES)
+BillLineFormSet = forms.formset_factory(BillLineForm, extra=3, max_num=MAX_LINES, absolute_max=MAX_LINES)
 EntryLineFormSet = forms.formset_factory(EntryLineForm, extra=4, max_num=MAX_LINES, absolute_max=MAX_LINES)
 
 

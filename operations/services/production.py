@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from cashsheet.api.exceptions import Conflict, InvalidInput, InvalidTransition
@@ -26,7 +26,6 @@ from inventory.models import (
     Category,
     CuttingPattern,
     Facility,
-    InventorySequence,
     Item,
     Lot,
     ProductionOrder,
@@ -38,6 +37,7 @@ from inventory.services import TransformOutput, lot_transform, lots_pick_fefo
 from ledger.models import EntrySource
 from operations.costing import JointOutput, joint_cost_split
 from operations.payloads import production_order_payload
+from operations.services.orders import number_next, positive, transition_require, transition_stamp
 from operations.services.postings import entry_post, production_legs
 from webhooks.services import event_emit
 
@@ -47,17 +47,6 @@ ZERO = Decimal("0.00")
 
 class YieldExceeded(Conflict):
     code = "yield_exceeded"
-
-
-def number_next(name: str, prefix: str) -> str:
-    """Gapless per silo: the InventorySequence row stays locked until the caller's transaction ends."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {InventorySequence._meta.db_table} AS s (name, value) VALUES (%s, 1) "
-            "ON CONFLICT (name) DO UPDATE SET value = s.value + 1 RETURNING value",
-            [name],
-        )
-        return f"{prefix}-{cursor.fetchone()[0]:06d}"
 
 
 def yield_tolerance() -> Decimal:
@@ -70,12 +59,7 @@ def _lock(order: ProductionOrder) -> ProductionOrder:
 
 
 def _require(order: ProductionOrder, target: str) -> None:
-    allowed = PRODUCTION_TRANSITIONS[order.status]
-    if target not in allowed:
-        raise InvalidTransition(
-            f"Production order {order.number} is {order.status}; it cannot become {target}.",
-            field="status", current_status=order.status, allowed_next=[str(s) for s in allowed], number=order.number,
-        )  # fmt: skip
+    transition_require(order, target, transitions=PRODUCTION_TRANSITIONS, noun="Production order")
 
 
 def _check_pattern(pattern: CuttingPattern, facility: Facility) -> None:
@@ -86,16 +70,6 @@ def _check_pattern(pattern: CuttingPattern, facility: Facility) -> None:
             f"Pattern {pattern.code} is not run at {facility.code}.", field="pattern", pattern=pattern.pk,
             facility=facility.pk,
         )  # fmt: skip
-
-
-def _positive(value, field: str) -> Decimal:
-    try:
-        value = quantize(Decimal(str(value)))
-    except Exception:  # noqa: BLE001 - anything that is not a number
-        raise InvalidInput("A number is required.", field=field) from None
-    if value <= 0:
-        raise InvalidInput("Must be greater than zero.", field=field)
-    return value
 
 
 def _inputs(pattern: CuttingPattern, facility: Facility, inputs, *, field: str = "inputs") -> list[tuple[Lot, Decimal]]:
@@ -112,7 +86,7 @@ def _inputs(pattern: CuttingPattern, facility: Facility, inputs, *, field: str =
         if lot.pk in seen:
             raise InvalidInput(f"Lot {lot.code} appears twice; give it once.", field=f"{field}.{index}.lot")
         seen.add(lot.pk)
-        out.append((lot, _positive(lb, f"{field}.{index}.quantity_lb")))
+        out.append((lot, positive(lb, f"{field}.{index}.quantity_lb")))
     return out
 
 
@@ -144,7 +118,7 @@ def production_order_create(
 ) -> ProductionOrder:
     """A planned order; its planned outputs are the pattern's yields × planned input lb."""
     _check_pattern(pattern, facility)
-    planned = _positive(planned_input_lb, "planned_input_lb")
+    planned = positive(planned_input_lb, "planned_input_lb")
     lots = _inputs(pattern, facility, inputs)
     order = ProductionOrder.objects.create(
         number=number_next("production_order", "PO"), pattern=pattern, facility=facility,
@@ -176,7 +150,7 @@ def production_order_update(*, order: ProductionOrder, actor=None, **changes) ->
     if "memo" in changes:
         order.memo = changes["memo"] or ""
     if "planned_input_lb" in changes:
-        order.planned_input_lb = _positive(changes["planned_input_lb"], "planned_input_lb")
+        order.planned_input_lb = positive(changes["planned_input_lb"], "planned_input_lb")
     order.save()
     if "planned_input_lb" in changes:
         _planned_outputs(order)
@@ -201,20 +175,14 @@ def production_order_transition(*, order: ProductionOrder, status: str, actor=No
 
 @transaction.atomic
 def production_order_release(*, order: ProductionOrder, actor=None) -> ProductionOrder:
-    order = _lock(order)
-    _require(order, S.RELEASED)
-    order.status, order.released_at = S.RELEASED, timezone.now()
-    order.save(update_fields=["status", "released_at", "updated_at"])
-    return order
+    return transition_stamp(_lock(order), S.RELEASED, transitions=PRODUCTION_TRANSITIONS, noun="Production order",
+                            stamp="released_at")  # fmt: skip
 
 
 @transaction.atomic
 def production_order_cancel(*, order: ProductionOrder, actor=None) -> ProductionOrder:
-    order = _lock(order)
-    _require(order, S.CANCELLED)
-    order.status, order.cancelled_at = S.CANCELLED, timezone.now()
-    order.save(update_fields=["status", "cancelled_at", "updated_at"])
-    return order
+    return transition_stamp(_lock(order), S.CANCELLED, transitions=PRODUCTION_TRANSITIONS, noun="Production order",
+                            stamp="cancelled_at")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -326,7 +294,9 @@ def production_order_complete(
                 movement.value,
                 movement.unit_cost_per_lb,
             )
-        row.save()
+    ProductionOrderOutput.objects.bulk_update(
+        [row for row, _ in actuals], ["actual_lb", "list_price_per_lb", "lot", "movement", "value", "unit_cost_per_lb"]
+    )
     order.status, order.completed_at = S.COMPLETED, timezone.now()
     order.input_lb, order.input_value, order.processing_cost = input_lb, input_value, processing
     order.journal_entry_id = entry.pk if entry else None

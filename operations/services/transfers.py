@@ -29,8 +29,8 @@ from inventory.models import (
 from inventory.services import stock_transfer_post
 from ledger.models import EntrySource
 from operations.payloads import transfer_order_payload
+from operations.services.orders import number_next, positive, transition_require, transition_stamp
 from operations.services.postings import entry_post, transfer_receive_legs, transfer_ship_legs
-from operations.services.production import _positive, number_next
 from webhooks.services import event_emit
 
 S = TransferStatus
@@ -50,12 +50,7 @@ def _lock(order: TransferOrder) -> TransferOrder:
 
 
 def _require(order: TransferOrder, target: str) -> None:
-    allowed = TRANSFER_TRANSITIONS[order.status]
-    if target not in allowed:
-        raise InvalidTransition(
-            f"Transfer order {order.number} is {order.status}; it cannot become {target}.",
-            field="status", current_status=order.status, allowed_next=[str(s) for s in allowed], number=order.number,
-        )  # fmt: skip
+    transition_require(order, target, transitions=TRANSFER_TRANSITIONS, noun="Transfer order")
 
 
 def _lots(item: Item, lots, *, field: str = "lots") -> list[tuple[Lot, Decimal]]:
@@ -69,7 +64,7 @@ def _lots(item: Item, lots, *, field: str = "lots") -> list[tuple[Lot, Decimal]]
                 f"Lot {lot.code} is {lot.item.imps_code}, not {item.imps_code}.", field=f"{field}.{index}.lot",
                 lot=lot.pk, lot_code=lot.code,
             )  # fmt: skip
-        out.append((lot, _positive(entry.get("quantity_lb"), f"{field}.{index}.quantity_lb")))
+        out.append((lot, positive(entry.get("quantity_lb"), f"{field}.{index}.quantity_lb")))
     return out
 
 
@@ -80,7 +75,7 @@ def transfer_order_create(
 ) -> TransferOrder:  # fmt: skip
     if not lane.active:
         raise InvalidInput(f"Lane {lane.pk} is inactive.", field="lane")
-    quantity = _positive(quantity_lb, "quantity_lb")
+    quantity = positive(quantity_lb, "quantity_lb")
     named = _lots(item, lots)
     if named and sum(lb for _, lb in named) != quantity:
         raise InvalidInput("quantity_lb is not the sum of the lots' quantity_lb.", field="quantity_lb")
@@ -117,7 +112,7 @@ def transfer_order_update(*, order: TransferOrder, actor=None, **changes) -> Tra
     if "memo" in changes:
         order.memo = changes["memo"] or ""
     if "quantity_lb" in changes:
-        order.quantity_lb = _positive(changes["quantity_lb"], "quantity_lb")
+        order.quantity_lb = positive(changes["quantity_lb"], "quantity_lb")
     if "lots" in changes:
         named = _lots(order.item, changes["lots"])
         order.lots.all().delete()
@@ -197,8 +192,5 @@ def transfer_order_receive(*, order: TransferOrder, received_date: date | None =
 
 @transaction.atomic
 def transfer_order_cancel(*, order: TransferOrder, actor=None) -> TransferOrder:
-    order = _lock(order)
-    _require(order, S.CANCELLED)
-    order.status, order.cancelled_at = S.CANCELLED, timezone.now()
-    order.save(update_fields=["status", "cancelled_at", "updated_at"])
-    return order
+    return transition_stamp(_lock(order), S.CANCELLED, transitions=TRANSFER_TRANSITIONS, noun="Transfer order",
+                            stamp="cancelled_at")  # fmt: skip

@@ -119,3 +119,20 @@ def test_yield_variance_report(api, plant, rib_pattern, yesterday):
     assert r.json()["totals"]["variance_lb"] == "-3.50"
     csv = api.get("/api/v2/reports/yield-variance/", {**params, "format": "csv"})
     assert csv.status_code == 200 and "variance_lb" in csv.content.decode().splitlines()[0]
+
+
+def test_a_pattern_no_longer_run_at_the_plant_cannot_complete_and_nothing_is_written(
+    api, plant, rib_pattern, yesterday
+):
+    from cashsheet.testing import unique
+    from inventory import services as inventory
+
+    lot = receive(api, plant, rib_pattern.rib, 1000, "5.5800", yesterday, "RIB-X")
+    order = plan(api, rib_pattern, plant, yesterday, inputs=[{"lot": lot.pk, "quantity_lb": "1000"}])
+    other_plant = inventory.facility_create(code=unique("P"), name="Other plant", can_break=True)
+    inventory.cutting_pattern_update(pattern=rib_pattern, facilities=[other_plant])  # moved off this floor
+    before = (StockMovement.objects.count(), JournalEntry.objects.count(), Lot.objects.count())
+    r = api.post(f"{PO}{order['id']}/complete/", {"outputs": actuals(rib_pattern)}, format="json")
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "pattern", r.content
+    assert (StockMovement.objects.count(), JournalEntry.objects.count(), Lot.objects.count()) == before
+    assert api.get(f"{PO}{order['id']}/").json()["status"] == "planned"

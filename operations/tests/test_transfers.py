@@ -64,3 +64,31 @@ def test_fefo_cancel_and_bad_input(api, plant, store, lane, ribeye, make_item, y
     assert r.status_code == 409 and r.json()["code"] == "insufficient_stock", r.content
     assert api.post(f"{TO}{planned['id']}/cancel/", format="json").json()["status"] == "cancelled"
     assert_reconciled(plant, store)
+
+
+def test_receiving_early_or_in_a_closed_period_names_the_field_and_writes_nothing(
+    api, plant, store, lane, ribeye, yesterday, today
+):
+    from inventory.models import StockMovement, TransferOrder
+    from ledger.models import JournalEntry
+    from ledger.services import period_close, period_create
+
+    lot = receive(api, plant, ribeye, 100, "10.0000", yesterday - timedelta(days=5), "TR-E")
+    body = {"lane": lane.pk, "item": ribeye.pk, "quantity_lb": "100", "ship_date": str(yesterday - timedelta(days=4)),
+            "lots": [{"lot": lot.pk, "quantity_lb": "100"}]}  # fmt: skip
+    order = api.post(TO, body, format="json").json()
+    assert api.post(f"{TO}{order['id']}/ship/", {}, format="json").status_code == 200
+    before = (StockMovement.objects.count(), JournalEntry.objects.count(), Event.objects.count())
+    # The lane takes 2 days: shipped 4 days ago, it arrives 2 days ago at the earliest.
+    early = api.post(f"{TO}{order['id']}/receive/", {"received_date": str(yesterday - timedelta(days=3))},
+                     format="json")  # fmt: skip
+    assert early.status_code == 409 and early.json()["errors"][0]["field"] == "received_date", early.content
+    period = period_create(name="closed", start_date=yesterday, end_date=yesterday)
+    period_close(period=period)
+    closed = api.post(f"{TO}{order['id']}/receive/", {"received_date": str(yesterday)}, format="json")
+    assert closed.status_code == 409 and closed.json()["code"] == "period_closed", closed.content
+    assert closed.json()["errors"][0]["field"] == "received_date"
+    assert (StockMovement.objects.count(), JournalEntry.objects.count(), Event.objects.count()) == before
+    assert TransferOrder.objects.get(pk=order["id"]).status == "shipped"
+    assert api.post(f"{TO}{order['id']}/receive/", {"received_date": str(today)}, format="json").status_code == 200
+    assert_reconciled(plant, store)

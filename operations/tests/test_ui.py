@@ -114,3 +114,28 @@ def test_apply_an_lp_runs_plan_from_its_page(silo, make_user, plant, rib_pattern
     reader = ui_client(silo, make_user("atp.view_lprun"))
     assert f"/lp-runs/{run.pk}/apply/" not in reader.get(f"/lp-runs/{run.pk}/").content.decode()
     assert reader.post(f"/lp-runs/{run.pk}/apply/").status_code == 403
+
+
+def test_a_bill_line_names_its_goods_receipt(silo, make_user, plant, ribeye, vendor, today):
+    from inventory.models import StockMovement
+    from ledger import services as ledger
+    from ledger.models import Bill
+
+    _receive(plant, ribeye, "100", today - timedelta(days=1))
+    movement = StockMovement.objects.filter(item=ribeye, kind="receipt").latest("pk")
+    client = ui_client(silo, make_user(superuser=True))
+    form = client.get("/bills/new/").content.decode()
+    assert "Goods receipt #, line 1" in form
+    base = {"vendor": vendor.pk, "bill_date": str(today), "lines-TOTAL_FORMS": "2", "lines-INITIAL_FORMS": "0",
+            "lines-0-item": ribeye.imps_code, "lines-0-quantity_lb": "100", "lines-0-price_per_lb": "5.20"}  # fmt: skip
+    wrong = client.post("/bills/new/", {**base, "lines-0-receipt": str(movement.pk + 10_000)})
+    assert 'id="id_lines-0-receipt_error"' in wrong.content.decode() and "is not a goods receipt" in text(wrong)
+    assert client.post("/bills/new/", {**base, "lines-0-receipt": str(movement.pk)}).status_code == 302
+    bill = Bill.objects.get(vendor=vendor)
+    line = bill.lines.get()
+    assert line.receipt_id == movement.pk
+    edit = client.get(f"/bills/{bill.pk}/edit/").content.decode()
+    assert f'name="lines-0-receipt" value="{movement.pk}"' in edit
+    ledger.bill_post(bill=bill)
+    line.refresh_from_db()
+    assert line.receipt_value == D("500.00")  # GRNI cleared at the receipt's value; 20.00 to price variance
