@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from atp.models import AtpCheck, LpRun, PlannedStep
 from cashsheet.api.filters import parse_id
@@ -190,13 +190,70 @@ def position_load(*, item_ids: set[int], today: dt.date, days: int) -> Position:
             keep = (facility_id, item_id, day, (min_use_by - today).days)
             position.keep_until[keep] = position.keep_until.get(keep, 0.0) + float(quantity)
     work = inventory_selectors.committed_work(item_ids=item_ids, today=today, end=end)
-    for pattern_id, facility_id, date, lb in work.cuts:
-        key = (pattern_id, facility_id, max(0, (date - today).days))
-        position.cuts[key] = position.cuts.get(key, 0.0) + float(lb)
-    for lane_id, item_id, date, lb in work.transfers:
-        key = (lane_id, item_id, max(0, (date - today).days))
-        position.moves[key] = position.moves.get(key, 0.0) + float(lb)
+    if work.cuts or work.transfers:
+        _committed_apply(position, work, today=today, days=days)
     return position
+
+
+def _committed_apply(position: Position, work, *, today: dt.date, days: int) -> None:
+    """Committed work as fixed flows, each capped at the input it can still have: the stock (usable today,
+    scheduled changes) and the outputs of earlier committed work, on its day and every later one.
+
+    A fixed cut or transfer is a lower bound the LP must meet; without its input (written off, shipped, put on
+    hold after it was planned) the LP would have no solution and every check of the component would fail. What
+    cannot be met is left out, so the ATP promises only work that stock backs."""
+    patterns = {
+        p.pk: p
+        for p in CuttingPattern.objects.filter(pk__in={c[0] for c in work.cuts}).prefetch_related(
+            Prefetch("outputs", queryset=CuttingPatternOutput.objects.order_by("item_id"))
+        )
+    }
+    lanes = {lane.pk: lane for lane in TransferLane.objects.filter(pk__in={t[0] for t in work.transfers})}
+    flows: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0] * days)
+    for (facility_id, item_id, day), lb in position.supply.items():
+        if day < days:
+            flows[(facility_id, item_id)][day] += lb
+    steps = [
+        (max(0, (d - today).days), 0, pattern_id, facility_id, float(lb))
+        for pattern_id, facility_id, d, lb in work.cuts
+    ]
+    steps += [(max(0, (d - today).days), 1, lane_id, item_id, float(lb)) for lane_id, item_id, d, lb in work.transfers]
+    for day, kind, ref, other, lb in sorted(steps):
+        if day >= days:
+            continue
+        if kind == 0:
+            pattern = patterns.get(ref)
+            if pattern is None:
+                continue
+            source = (other, pattern.input_item_id)
+        else:
+            lane = lanes.get(ref)
+            if lane is None:
+                continue
+            source = (lane.from_facility_id, other)
+        flow = flows[source]
+        running, floor = 0.0, None
+        for d in range(days):
+            running += flow[d]
+            if d >= day:
+                floor = running if floor is None else min(floor, running)
+        lb = max(0.0, min(lb, floor or 0.0))
+        if lb < 0.005:
+            continue
+        flow[day] -= lb
+        if kind == 0:
+            arrive = day + pattern.lead_time_days
+            for output in pattern.outputs.all():
+                if arrive < days:
+                    flows[(other, output.item_id)][arrive] += lb * float(output.yield_fraction)
+            key = (ref, other, day)
+            position.cuts[key] = position.cuts.get(key, 0.0) + lb
+        else:
+            arrive = day + lane.lead_time_days
+            if arrive < days:
+                flows[(lane.to_facility_id, other)][arrive] += lb
+            key = (ref, other, day)
+            position.moves[key] = position.moves.get(key, 0.0) + lb
 
 
 def _table(model, schema: str) -> str:

@@ -14,7 +14,7 @@ import pytest
 from atp.services import atp_check
 from cashsheet.testing import unique
 from cashsheet.timezones import local_date
-from inventory.models import Facility, ProductionOrder, TransferOrder, WorkDemand
+from inventory.models import Facility, Lot, ProductionOrder, TransferOrder, WorkDemand
 from inventory.selectors import committed_work
 from operations.services.perpetual import stock_post_valued
 from operations.services.production import production_order_cancel, production_order_create
@@ -123,3 +123,22 @@ def test_work_reserved_for_a_line_is_never_promised_again_and_cancelling_frees_i
     assert available(plant, rib, on) == D("1000.00")
     assert available(plant, eye, on) == D("480.00")
     assert not TransferOrder.objects.exists()
+
+
+def test_planned_work_whose_input_is_gone_is_not_promised_and_the_atp_still_answers(plant, rib_on_hand, day0):
+    pattern = rib_on_hand
+    eye, rib = pattern.out["ribeye"], pattern.rib
+    on = day0 + timedelta(days=2)
+    production_order_create(pattern=pattern, facility=plant, production_date=day0 + timedelta(days=1),
+                            planned_input_lb=D("1000"))  # fmt: skip
+    # 600 of the 1,000 lb of rib are written off after the cut was planned: the cut can use 400 (400 × 48 %).
+    lot = Lot.objects.get(item=rib)
+    stock_post_valued(facility=plant, item=rib, kind="adjustment", direction=-1, quantity_lb=D("600"),
+                      effective_date=day0, lot=lot, memo="QA write-off")  # fmt: skip
+    assert available(plant, eye, on) == D("192.00")
+    assert available(plant, rib, on) == D("0.00")
+    # All of it gone: the ATP answers (no work can be done), rather than failing on a cut it cannot feed.
+    stock_post_valued(facility=plant, item=rib, kind="adjustment", direction=-1, quantity_lb=D("400"),
+                      effective_date=day0, lot=lot, memo="QA write-off")  # fmt: skip
+    assert available(plant, eye, on) == D("0.00")
+    assert ProductionOrder.objects.get().status == "planned"  # the order itself is the planner's to resize

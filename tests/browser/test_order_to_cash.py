@@ -137,3 +137,20 @@ def test_a_reader_sees_no_write_buttons_and_a_crafted_post_is_refused(pages, liv
     assert response.status_code == 403
     order.refresh_from_db()
     assert order.status == "draft"
+
+
+def test_a_sales_rep_asks_atp_on_a_phone(pages, live_person, world):
+    rep, password = unique("rep").lower(), "browser order password 4"
+    _grant(live_person(rep, password), "atp.run_atpcheck", "inventory.view_item")
+    p = pages(width=390)
+    page = p.page
+    p.sign_in(rep, password)
+    page.goto("/atp/")
+    page.get_by_label("Item (IMPS code)").fill(world["item"].imps_code)
+    page.get_by_label("Pounds").fill("120")
+    page.get_by_label("Deliver at").select_option(label=str(world["plant"]))
+    page.get_by_role("button", name="Check").click()  # htmx: the answer replaces the panel
+    page.get_by_role("heading", name="Yes: 120.00 lb").wait_for()
+    assert world["plant"].code in page.locator("#quote-result").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+    p.shot("atp-quote-phone")
