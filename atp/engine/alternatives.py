@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from atp.engine.model import AtpModel, M
+from atp.engine.model import AtpModel, M, SolverFailure
 
 FULL_LB = 0.005
 
@@ -85,7 +85,12 @@ def serve_each(
         else:
             rest.append(fac)
     if len(rest) > 1:
-        joint = _joint(model, item, rest, day, quantity, limit, keep)
+        try:
+            joint = _joint(model, item, rest, day, quantity, limit, keep)
+        except SolverFailure:
+            # Several large deliveries at once can take more pivots than any one alone: the request object is
+            # back on the baseline's basis (AtpModel._recover), so solve them one by one instead of failing.
+            joint = None
         if joint is not None:
             if sum(lb for lb, _ in joint.values()) < FULL_LB:
                 return {**out, **{fac: (0.0, None) for fac in rest}}

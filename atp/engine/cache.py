@@ -125,12 +125,17 @@ class Session:
     def component(self, item_id: int, facility_id: int) -> Component:
         return self.state().component_of[(item_id, facility_id)]
 
-    def model(self, item_id: int, facility_id: int, *, fresh: bool = False, table: bool = True) -> AtpModel:
+    def model(
+        self, item_id: int, facility_id: int, *, fresh: bool = False, table: bool = True, aged_ok: bool = False
+    ) -> AtpModel:
         """The warm model holding (item, facility), its position current.
 
         `fresh=True` reloads stock and reservations even if the watermarks did not move (allocation, under row
         locks, must see every committed reservation). `table=False` skips pricing the tier-1 table (RHS
-        ranging, the costliest step); it is then built after the answer, in idle time."""
+        ranging, the costliest step); it is then built after the answer, in idle time. `aged_ok=True` skips the
+        periodic reload (POSITION_MAX_AGE_S) when the watermarks did not move: a short check's alternatives touch
+        every facility's LP, and reloading each one's position cost a query and a pass over its rows per
+        facility (a 20-facility silo: most of a short check's time)."""
         state = self.state()
         comp = state.component_of[(item_id, facility_id)]
         if comp.key in self._seen:
@@ -144,7 +149,7 @@ class Session:
             model = AtpModel(state.network, comp, self.days, basis_key=key)
             state.models[comp.key] = model
             STATS["prepared_builds" if getattr(_PREPARING, "on", False) else "request_builds"] += 1
-        stale = time.monotonic() - model.position_loaded > POSITION_MAX_AGE_S
+        stale = not aged_ok and time.monotonic() - model.position_loaded > POSITION_MAX_AGE_S
         mark = (*self.position_mark, self.today, tuple(sorted(self.offsets.items())))
         if fresh or stale or model.position_mark != mark:
             with _snapshot():

@@ -99,13 +99,14 @@ def prepare_silos(schemas: list[str], *, deadline_s: float, notify: Callable[[],
 
 def prepare_at_start(*, notify: Callable[[], None] | None = None) -> dict[str, int]:
     """What a starting worker runs: the most recently active silos (CASHSHEET_ATP_PREPARE_SILOS, default 20),
-    within CASHSHEET_ATP_PREPARE_START_S (default 120 s). CASHSHEET_ATP_PREPARE_SILOS=0 turns it off."""
+    within CASHSHEET_ATP_PREPARE_START_S (default 30 s: a worker that prepares answers no health probe meanwhile,
+    and what is left is prepared in idle time). CASHSHEET_ATP_PREPARE_SILOS=0 turns it off."""
     limit = int(os.environ.get("CASHSHEET_ATP_PREPARE_SILOS", "20"))
     if limit <= 0:
         return {}
     started = time.monotonic()
     done = prepare_silos(
-        active_silos(limit), deadline_s=float(os.environ.get("CASHSHEET_ATP_PREPARE_START_S", "120")), notify=notify
+        active_silos(limit), deadline_s=float(os.environ.get("CASHSHEET_ATP_PREPARE_START_S", "30")), notify=notify
     )
     if done:
         logger.info("ATP models prepared at start in %.1f s: %s", time.monotonic() - started, done)

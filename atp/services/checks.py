@@ -102,7 +102,7 @@ def _alternatives(session, item: Item, facility: Facility, day: int, quantity_lb
             by_model.setdefault(session.component(item.id, other.id).key, []).append(other.id)
     keep = None if keep_days is None else day + keep_days
     for members in by_model.values():
-        model = session.model(item.id, members[0], table=False)
+        model = session.model(item.id, members[0], table=False, aged_ok=True)
         if not can_supply(model, item.id):
             continue  # nothing of it can arrive anywhere in this LP: every facility of it answers 0
         answers.update(serve_each(model, item.id, members, day, quantity, limit, keep))

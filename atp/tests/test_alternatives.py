@@ -102,3 +102,26 @@ def test_with_a_minimum_shelf_life_only_stock_that_keeps_counts(net):
     assert answer.result == "infeasible"
     available = {code: lb for code, (lb, _) in by_code(answer).items()}
     assert available == {b.code: Decimal("2000"), c.code: Decimal("0.00")}
+
+
+def test_a_joint_solve_that_times_out_falls_back_to_one_solve_each(net, monkeypatch):
+    # The first case's network; the joint solve is made to time out (as several 15,000 lb deliveries at once
+    # can under load): the answer is the same, from one solve per facility, not a 503.
+    from atp.engine import alternatives
+    from atp.engine.model import SolverFailure
+
+    def timed_out(*args, **kwargs):
+        raise SolverFailure("Time limit reached", timed_out=True)
+
+    monkeypatch.setattr(alternatives, "_joint", timed_out)
+    a, b, c = (net.facility() for _ in range(3))
+    x = net.item(price="10.00")
+    net.stock(b, x, 3000)
+    net.stock(c, x, 3000)
+    net.lane(b, a, lead=1, cost="1.00")
+    net.lane(c, a, lead=1, cost="1.00")
+    answer = check(net, a, x, 2000, 0)
+    assert by_code(answer) == {
+        b.code: (Decimal("2000"), Decimal("10.0000")),
+        c.code: (Decimal("2000"), Decimal("10.0000")),
+    }

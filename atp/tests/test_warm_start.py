@@ -108,9 +108,10 @@ def test_a_solve_that_stops_early_leaves_the_model_warm_for_the_next(cut_network
 
 
 def _server():
-    from cashsheet.testing.servers import Gunicorn
+    from cashsheet.testing.servers import Gunicorn, child_env
 
-    server = Gunicorn(workers=1)
+    # Room to prepare every model of the session's `live` silo, however many earlier tests left in it.
+    server = Gunicorn(workers=1, env=child_env(CASHSHEET_ATP_PREPARE_START_S="150"))
     original = requests.get
 
     def patient_get(url, *args, **kwargs):
