@@ -334,6 +334,10 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     **SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {}),
     "DocumentStatusEnum": "ledger.models.documents.DocumentStatus",
     "PeriodStatusEnum": "ledger.models.accounts.PeriodStatus",
+    # Names a generated client keeps: without these, colliding `kind` / `state` fields get hash suffixes.
+    "MovementKindEnum": "inventory.models.core.MovementKind",
+    "LotStateEnum": "inventory.models.lots.LotState",
+    "LpRunStatusEnum": "atp.models.LpRunStatus",
 }
 
 # --- Webhooks (see docs/webhooks.md) ------------------------------------------------------------------

@@ -91,6 +91,11 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
 
 
 def error_body(status_code: int, code: str, detail: str, errors: list | None = None, **extra: Any) -> dict:
+    """The shape. Context never replaces `status` (or `errors`): a domain error's `status=doc.status` (the
+    record's state) is given as `current_status`, so `status` stays the HTTP status a typed client reads."""
+    for key in ("status", "errors"):
+        if key in extra:
+            extra[f"current_{key}"] = extra.pop(key)
     body = {"status": status_code, "code": code, "detail": detail}
     if errors:
         body["errors"] = errors

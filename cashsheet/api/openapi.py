@@ -80,6 +80,11 @@ ERROR_SCHEMA = {
         },
         "suggestion": {"type": "string", "description": "On a 404 for a missing trailing slash: the right path."},
         "retry_after": {"type": "integer", "description": "On a 429: seconds to wait."},
+        "current_status": {
+            "type": "string",
+            "description": "On a 409 for a state change: the record's status now (`allowed` lists the next ones).",
+        },
+        "allowed": {"type": "array", "items": {"type": "string"}, "description": "On a 409 `invalid_transition`."},
     },
     "required": ["status", "code", "detail"],
     "additionalProperties": True,

@@ -62,7 +62,7 @@ def test_draft_is_editable_but_posted_invoice_edits_answer_409_naming_the_state(
     )
     assert r.status_code == 200 and r.json()["total"] == "1055.00" and len(r.json()["lines"]) == 1
     r = api.patch(f"/api/v2/invoices/{posted['id']}/", {"memo": "late edit"}, format="json")
-    assert r.status_code == 409 and r.json()["status"] == "posted" and "posted" in r.json()["detail"]
+    assert r.status_code == 409 and r.json()["current_status"] == "posted" and "posted" in r.json()["detail"]
     r = api.patch(f"/api/v2/invoices/{posted['id']}/", {"status": "paid"}, format="json")
     assert r.status_code == 409
     assert r.json()["code"] == "invalid_transition" and r.json()["allowed"] == ["void"]
@@ -78,7 +78,7 @@ def test_voiding_a_posted_unpaid_invoice_posts_the_reversal_and_clears_receivabl
     assert reversal.reverses_id == posted["journal_entry"] and reversal.source == "reversal"
     assert balance(roles["accounts_receivable"]) == 0 and balance(roles["sales_revenue"]) == 0
     r = api.patch(f"/api/v2/invoices/{posted['id']}/", {"status": "posted"}, format="json")
-    assert r.status_code == 409 and r.json()["status"] == "void" and r.json()["allowed"] == []
+    assert r.status_code == 409 and r.json()["current_status"] == "void" and r.json()["allowed"] == []
     # The document's entry is reversed through the document only.
     assert api.post(f"/api/v2/journal-entries/{posted['journal_entry']}/reverse/").status_code == 409
 

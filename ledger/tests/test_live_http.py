@@ -27,7 +27,7 @@ def test_invoice_receipt_and_aging_csv_over_http(committed, live_http):
     )  # fmt: skip
     assert r.status_code == 201, r.text
     r = live_http.patch(f"/api/v2/invoices/{invoice['id']}/", json={"status": "void"})
-    assert r.status_code == 409 and r.json()["status"] == "partially_paid"
+    assert r.status_code == 409 and r.json()["current_status"] == "partially_paid"
     r = live_http.get("/api/v2/reports/ar-aging/", params={"as_of": "2026-02-20", "format": "csv"})
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv")
     rows = {row["customer"]: row for row in csv.DictReader(io.StringIO(r.text))}

@@ -130,6 +130,9 @@ def test_a_receipt_across_several_invoices_oldest_first(accountant, customer, ot
     page = accountant.get("/receipts/new/", {"customer": customer.pk}).content.decode()
     assert old.number in page and new.number in page and foreign.number not in page
     assert f"Apply to {old.number} $" in page  # the input's label names the row
+    form = page.split('id="cash-form"')[1]
+    assert form.index('value="record"') < form.index('value="fill"')  # Enter records; it does not refill
+    assert form.index('value="refresh"') > form.index("<noscript>")  # htmx reloads; the button is for no JS
     base = {"customer": customer.pk, "date": str(TODAY()), "amount": "600.00", "method": "ach"}
     filled = accountant.post("/receipts/new/", {**base, "action": "fill"}).content.decode()
     assert f'name="apply_{old.pk}" value="300.00"' in filled and f'name="apply_{new.pk}" value="300.00"' in filled
