@@ -150,11 +150,12 @@ def position_load(*, item_ids: set[int], today: dt.date, days: int) -> Position:
     items = list(item_ids)
     for (facility_id, item_id), lots in inventory_selectors.supply_by_expiry(item_ids=item_ids, today=today).items():
         total = 0.0
-        for use_by, lb in lots:
+        for use_by, lb, expiring in lots:
             total += float(lb)
             # Stock usable on the last modelled day is as good as stock that keeps: only earlier use-bys bind.
-            if use_by is not None and use_by < end:
-                position.dated.setdefault((facility_id, item_id), []).append(((use_by - today).days, float(lb)))
+            # Only what is still in the lots at their use-by expires; outflows before it are scheduled changes.
+            if use_by is not None and use_by < end and expiring > 0:
+                position.dated.setdefault((facility_id, item_id), []).append(((use_by - today).days, float(expiring)))
         if total:
             position.supply[(facility_id, item_id, 0)] = total
     # Later rows are scheduled changes (transfers in transit, receipts and outflows already posted), measured

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -247,13 +248,19 @@ WITH candidates AS (
   UNION
   SELECT lot_id, facility_id FROM {LotDay._meta.db_table} WHERE date > %(t)s
 )
-SELECT c.facility_id, l.item_id, l.use_by_date, SUM(d.closing_lb)
+SELECT c.facility_id, l.item_id, l.use_by_date, SUM(d.closing_lb),
+  SUM(LEAST(d.closing_lb, GREATEST(COALESCE(e.closing_lb, d.closing_lb), 0)))
 FROM candidates c
 JOIN {Lot._meta.db_table} l ON l.id = c.lot_id
 JOIN LATERAL (
   SELECT closing_lb FROM {LotDay._meta.db_table} x
   WHERE x.lot_id = c.lot_id AND x.facility_id = c.facility_id AND x.date <= %(t)s ORDER BY x.date DESC LIMIT 1
 ) d ON true
+LEFT JOIN LATERAL (
+  SELECT closing_lb FROM {LotDay._meta.db_table} y
+  WHERE y.lot_id = c.lot_id AND y.facility_id = c.facility_id AND y.date <= l.use_by_date
+  ORDER BY y.date DESC LIMIT 1
+) e ON l.use_by_date IS NOT NULL
 WHERE l.item_id = ANY(%(i)s) AND NOT l.on_hold AND (l.use_by_date IS NULL OR l.use_by_date >= %(t)s)
   AND d.closing_lb > 0
 GROUP BY c.facility_id, l.item_id, l.use_by_date
@@ -261,17 +268,28 @@ ORDER BY c.facility_id, l.item_id, l.use_by_date NULLS LAST
 """
 
 
-def supply_by_expiry(*, item_ids: set[int], today: date) -> dict[tuple[int, int], list[tuple[date | None, Decimal]]]:
-    """(facility_id, item_id) -> [(use_by_date, lb), ...] of stock on hand today (closing of `today`),
+class ExpiryBucket(NamedTuple):
+    """On-hand lb of one use-by date at a facility. `expiring_lb`: the part of it still in its lots at the
+    end of the use-by day, after the outflows already posted for those lots up to then (a write-off or
+    shipment dated ahead); those outflows are scheduled changes too, and counting their lb as expiring as
+    well would take them off twice."""
+
+    use_by: date | None
+    lb: Decimal
+    expiring_lb: Decimal
+
+
+def supply_by_expiry(*, item_ids: set[int], today: date) -> dict[tuple[int, int], list[ExpiryBucket]]:
+    """(facility_id, item_id) -> [ExpiryBucket, ...] of stock on hand today (closing of `today`),
     ascending use-by (None = does not expire, last). Held lots and lots past their use-by are left out:
     the ATP never promises them. The only way the ATP reads lots."""
     if not item_ids:
         return {}
-    out: dict[tuple[int, int], list[tuple[date | None, Decimal]]] = {}
+    out: dict[tuple[int, int], list[ExpiryBucket]] = {}
     with connection.cursor() as cursor:
         cursor.execute(_SUPPLY_SQL, {"t": today, "i": sorted(item_ids)})
-        for facility_id, item_id, use_by, lb in cursor.fetchall():
-            out.setdefault((facility_id, item_id), []).append((use_by, lb))
+        for facility_id, item_id, use_by, lb, expiring in cursor.fetchall():
+            out.setdefault((facility_id, item_id), []).append(ExpiryBucket(use_by, lb, expiring))
     return out
 
 

@@ -126,6 +126,26 @@ def test_expiring_stock_is_priced_at_its_salvage_value(net, dated):
     assert check(net, plant, x, 120, 1).marginal_price_per_lb == Decimal("10.0000")
 
 
+def test_stock_written_off_ahead_of_its_use_by_is_not_taken_off_twice(net):
+    """Ribeye: 1,000 lb on hand with use-by day 5, all of it written off on day 1 (posted ahead). Rib: 1,000 lb
+    that keeps, cut into ribeye at 50 %. The write-off already empties the lot; had its 1,000 lb also counted
+    as expiring on day 5, the shelf-life row would want 1,000 lb of ribeye made by then, and the LP would cut
+    all the rib for it (work nobody needs) and promise none of it."""
+    plant = net.facility(capacity="10000")
+    rib = net.item(price="8.00", category="primal")
+    ribeye = net.item(price="12.00")
+    net.pattern(rib, {ribeye: "0.5"}, cost="0.10", facilities=[plant])
+    net.stock(plant, rib, 1000)
+    net.stock(plant, ribeye, 1000, use_by=net.day(5))
+    net.stock(plant, ribeye, -1000, day=1, use_by=net.day(5))
+    answer = check(net, plant, rib, 1000, 0)
+    assert answer.result == "feasible" and answer.available_lb == Decimal("1000.00")
+    # Half the lot written off ahead: the other 500 lb still expire on day 5 and are priced at salvage.
+    net.stock(plant, ribeye, 500, day=1, use_by=net.day(5))
+    assert check(net, plant, rib, 1000, 0).result == "feasible"
+    assert check(net, plant, ribeye, 100, 2).marginal_price_per_lb == Decimal("6.0000")
+
+
 def test_salvage_price_is_a_one_lb_finite_difference(net, dated):
     plant, x, _short = dated
     with cache.session() as session:

@@ -200,7 +200,12 @@ def test_lot_balances_sum_to_the_pair_and_supply_by_expiry_leaves_out_held_and_e
         == pair.on_hand_lb
     )
     supply = selectors.supply_by_expiry(item_ids={ribeye.pk}, today=date(2026, 3, 8))
-    assert supply == {(blythe.pk, ribeye.pk): [(date(2026, 4, 10), D("100.00")), (date(2026, 4, 15), D("50.00"))]}
+    assert supply == {
+        (blythe.pk, ribeye.pk): [
+            (date(2026, 4, 10), D("100.00"), D("100.00")),
+            (date(2026, 4, 15), D("50.00"), D("50.00")),
+        ]
+    }
     assert selectors.supply_by_expiry(item_ids={ribeye.pk}, today=date(2026, 4, 12)) == {
-        (blythe.pk, ribeye.pk): [(date(2026, 4, 15), D("50.00"))]
+        (blythe.pk, ribeye.pk): [(date(2026, 4, 15), D("50.00"), D("50.00"))]
     }
