@@ -186,9 +186,14 @@ def _receipts_check(out: list) -> None:
         return
     movements = referenced_model(BillLine, "receipt")._base_manager.filter(pk__in=wanted)
     found = {pk: (kind, item_id) for pk, kind, item_id in movements.values_list("pk", "kind", "item_id")}
+    seen: set[int] = set()
     for i, line in enumerate(out):
         if not getattr(line, "receipt_id", None):
             continue
+        if line.receipt_id in seen:  # each line would clear the whole receipt's value from GRNI again
+            raise InvalidInput(f"Receipt {line.receipt_id} is billed on an earlier line of this bill.",
+                               field=f"lines.{i}.receipt")  # fmt: skip
+        seen.add(line.receipt_id)
         kind, item_id = found.get(line.receipt_id, (None, None))
         if kind != "receipt":
             raise InvalidInput(f"Stock movement {line.receipt_id} is not a goods receipt.", field=f"lines.{i}.receipt")

@@ -93,6 +93,10 @@ def test_bad_receipt_references_are_400_naming_the_line(api, plant, ribeye, make
     assert adjustment.status_code == 201, adjustment.content
     r = bill(api, vendor, yesterday, [{"item": ribeye.pk, "amount": "1.00", "receipt": adjustment.json()["id"]}])
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "lines.0.receipt", r.content
+    # Two lines of one bill naming one receipt would each clear its whole value from GRNI.
+    half = {"item": ribeye.pk, "quantity_lb": "50", "price_per_lb": "5", "receipt": receipt}
+    r = bill(api, vendor, yesterday, [half, half])
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "lines.1.receipt", r.content
     r = bill(api, vendor, yesterday, [{"item": ribeye.pk, "amount": "1.00", "receipt": 999999999}])
     assert r.status_code == 400 and r.json()["errors"][0]["field"].startswith("lines.0"), r.content
     assert not Bill.objects.exists() and not BillLine.objects.exists()
