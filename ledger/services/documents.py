@@ -311,7 +311,9 @@ def _receipt_values(bill: Bill, lines: list[BillLine]) -> None:
     if not ids:
         return
     movements = referenced_model(BillLine, "receipt")._base_manager.select_for_update().filter(pk__in=ids)
-    values = dict(movements.order_by("pk").values_list("pk", "value"))
+    rows = movements.order_by("pk").values_list("pk", "value", "lot__vendor_id")
+    values = {pk: value for pk, value, _vendor in rows}
+    vendors = {pk: vendor for pk, _value, vendor in rows}
     taken = set(
         BillLine.objects.filter(receipt_id__in=ids, bill__status__in=[S.POSTED, S.PARTIALLY_PAID, S.PAID])
         .exclude(bill=bill)
@@ -320,6 +322,10 @@ def _receipt_values(bill: Bill, lines: list[BillLine]) -> None:
     for position, line in enumerate(lines):
         if not line.receipt_id:
             continue
+        vendor = vendors.get(line.receipt_id)
+        if vendor is not None and vendor != bill.vendor_id:  # GRNI is kept per vendor: clear the right one
+            raise InvalidInput(f"Receipt {line.receipt_id} was received from vendor {vendor}, not this bill's.",
+                               field=f"lines.{position}.receipt")  # fmt: skip
         if line.receipt_id in taken:
             raise ReceiptBilled(
                 f"Receipt {line.receipt_id} is billed already by another posted bill.",

@@ -79,6 +79,18 @@ def test_a_receipt_is_billed_once(api, plant, ribeye, vendor, yesterday):
     assert balance("purchase_price_variance") == D("10.00")  # 100 × $0.10, once
 
 
+def test_a_receipt_is_billed_by_its_own_vendor(api, plant, ribeye, vendor, yesterday):
+    from parties.services import vendor_create
+
+    receipt = receive(api, plant, ribeye, vendor, "100", "5.0000", yesterday, "PPV-5")
+    other = vendor_create(code="OTHER-V", name="Other packer")
+    line = {"item": ribeye.pk, "quantity_lb": "100", "price_per_lb": "5.0000", "receipt": receipt}
+    r = bill(api, other, yesterday, [line])
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "lines.0.receipt", r.content
+    assert not Bill.objects.exists()
+    assert balance("purchases_clearing", vendor=vendor) == D("-500.00")  # still owed to the right vendor
+
+
 def test_bad_receipt_references_are_400_naming_the_line(api, plant, ribeye, make_item, vendor, yesterday):
     receipt = receive(api, plant, ribeye, vendor, "100", "5.0000", yesterday, "PPV-4")
     other = make_item("OTHER")
