@@ -17,8 +17,19 @@ DEMO_ORDERS = [
 CATCH_WEIGHT = Decimal("0.987")
 
 
+# The seed's confirmations may solve for this long: `make demo` on a busy machine must not fail on a 503.
+SEED_SOLVE_LIMIT_S = 30.0
+
+
 def seed_sales_orders(silo) -> str:
     """Orders in every status, driven through the same services as the API. Idempotent by external_ref."""
+    from atp.services import atp_time_limit_floor
+
+    with atp_time_limit_floor(SEED_SOLVE_LIMIT_S):
+        return _seed_sales_orders(silo)
+
+
+def _seed_sales_orders(silo) -> str:
     from datetime import timedelta
 
     from django.utils import timezone

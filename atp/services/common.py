@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import ROUND_DOWN, Decimal
 
 from atp.engine.model import SolverFailure
@@ -16,8 +19,23 @@ FULL_TOLERANCE_LB = 0.005
 MAX_SHELF_LIFE_DAYS = 3650
 
 
+# Batch work (the demo seed, a data load) is not a sales rep's phone: a 503 there fails the whole batch.
+_LIMIT_FLOOR_S: ContextVar[float] = ContextVar("atp_time_limit_floor_s", default=0.0)
+
+
+@contextmanager
+def atp_time_limit_floor(seconds: float) -> Iterator[None]:
+    """Inside this block every ATP solve may run for at least `seconds` (the silo's limit still applies when
+    it is longer). For batch callers only; requests keep the silo's limit."""
+    token = _LIMIT_FLOOR_S.set(seconds)
+    try:
+        yield
+    finally:
+        _LIMIT_FLOOR_S.reset(token)
+
+
 def time_limit_s() -> float:
-    return int(current_silo().atp_time_limit_ms) / 1000.0
+    return max(int(current_silo().atp_time_limit_ms) / 1000.0, _LIMIT_FLOOR_S.get())
 
 
 def validate_quantity(quantity_lb: Decimal, *, prefix: str = "") -> None:
