@@ -3,28 +3,18 @@ from decimal import Decimal
 
 from django import forms
 
+from cashsheet.ui import fields
 from cashsheet.ui.crud import ServiceModelForm
 from inventory import selectors
 from inventory.models import Facility, Item, LotState, MovementKind, TransferLane
 from parties.models import Vendor
 
 
-class ItemCodeField(forms.CharField):
-    """An item by IMPS code (the picker lists codes with their names); the cleaned value is the Item."""
+class ItemCodeField(fields.ItemCodeField):
+    """An item by IMPS code among the silo's items; the cleaned value is the Item."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 16)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"list": "item-codes", "autocomplete": "off"}))
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        code = super().clean(value)
-        if not code:
-            return None
-        item = selectors.item_list().filter(imps_code__iexact=code.strip(), active=True).first()
-        if item is None:
-            raise forms.ValidationError(f"No active item with IMPS code {code.strip()}.")
-        return item
+        super().__init__(items=selectors.item_list, **kwargs)
 
 
 class FacilityForm(ServiceModelForm):

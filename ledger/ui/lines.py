@@ -13,6 +13,7 @@ from decimal import Decimal
 from django import forms
 
 from cashsheet.api.exceptions import DomainError
+from cashsheet.ui import fields
 from cashsheet.ui.crud import DATE
 from ledger import selectors
 from ledger.models import AccountType, InvoiceLine
@@ -36,24 +37,12 @@ def account_choices(queryset) -> list[tuple]:
     return [("", "---------"), *((a.pk, f"{a.code} · {a.name}") for a in queryset)]
 
 
-class ItemCodeField(forms.CharField):
+class ItemCodeField(fields.ItemCodeField):
     """An item by IMPS code; the cleaned value is the Item. The ledger does not import inventory: it asks the
     model its own line's foreign key points at (ledger/references.py)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 16)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"list": "item-codes", "autocomplete": "off"}))
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        code = super().clean(value)
-        if not code:
-            return None
-        item = referenced_model(InvoiceLine, "item")._base_manager.filter(imps_code__iexact=code.strip(), active=True)
-        found = item.first()
-        if found is None:
-            raise forms.ValidationError(f"No active item with IMPS code {code.strip()}.")
-        return found
+        super().__init__(items=lambda: referenced_model(InvoiceLine, "item")._base_manager.all(), **kwargs)
 
 
 def item_codes():
